@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core import geo
+from core.models import SourcedModel, TimestampedModel, VersionedModel
+
+
+class Network(SourcedModel, TimestampedModel, VersionedModel):
+    """A network of cities, e.g. the inter-EU city solidarity network for refugees."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self):
+        return self.name
+
+
+class CityQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The cities a user acts for: all for curators, their own for staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.groups.filter(name="Curators").exists():
+            return self.all()
+        return self.filter(staff_memberships__user=user)
+
+
+class City(SourcedModel, TimestampedModel, VersionedModel):
+    class Kind(models.TextChoices):
+        CITY = "city", _("city")
+        METROPOLITAN_AREA = "metropolitan_area", _("metropolitan area")
+        REGION = "region", _("region")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITY)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=[(code, code) for code in geo.COUNTRY_CODES],
+        help_text=_("ISO 3166-1 alpha-2 code, e.g. ES for Spain."),
+    )
+    region = models.CharField(
+        _("UN region"), max_length=20, choices=geo.REGION_CHOICES, blank=True, editable=False
+    )
+    subregion = models.CharField(
+        _("UN sub-region"),
+        max_length=40,
+        choices=geo.SUBREGION_CHOICES,
+        blank=True,
+        editable=False,
+    )
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    website = models.URLField(_("website"), blank=True)
+    leader_name = models.CharField(_("current leader"), max_length=200, blank=True)
+    leader_title = models.CharField(
+        _("leader's title"), max_length=100, blank=True, help_text=_("e.g. Mayor")
+    )
+    profile = models.TextField(
+        _("profile"), blank=True, help_text=_("A short profile (Markdown).")
+    )
+    networks = models.ManyToManyField(
+        Network, related_name="cities", blank=True, verbose_name=_("networks")
+    )
+    history = HistoricalRecords(m2m_fields=[networks])
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        indexes = [
+            models.Index(fields=["country"]),
+            models.Index(fields=["region"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="city_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="city_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:detail", args=[self.slug])
+
+    @property
+    def country_name(self):
+        return geo.country_name(self.country)
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": _("Give both latitude and longitude, or neither.")}
+            )
+
+    def save(self, *args, **kwargs):
+        # Region and sub-region follow from the country: derived, never typed twice.
+        self.region = geo.region_of(self.country)
+        self.subregion = geo.subregion_of(self.country)
+        super().save(*args, **kwargs)
+
+
+class CityStaffMembership(models.Model):
+    """A user who logs commitments and transfers on behalf of a city."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="city_memberships",
+        verbose_name=_("user"),
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="staff_memberships", verbose_name=_("city")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("city staff membership")
+        verbose_name_plural = _("city staff memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "city"], name="unique_city_staff_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.city}"
+
+
+class Organization(SourcedModel, TimestampedModel, VersionedModel):
+    class Kind(models.TextChoices):
+        MULTILATERAL = "multilateral", _("multilateral")
+        NATIONAL_GOVERNMENT = "national_government", _("national government")
+        CITY_NETWORK = "city_network", _("city network")
+        CIVIL_SOCIETY = "civil_society", _("civil society")
+        ACADEMIC = "academic", _("academic")
+        FOUNDATION = "foundation", _("foundation")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,562 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import ExpressionWrapper, F, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cities.models import City, Network
+from core.dates import DatePrecision, format_partial_date, truncate
+from core.models import SourcedModel, TimestampedModel, VersionedModel
+from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme
+
+CURATORS_GROUP = "Curators"
+CITY_STAFF_GROUP = "City staff"
+
+
+def is_curator(user):
+    """Curators (the secretariat) see and change every record."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_curator", None)
+    if cached is None:
+        cached = user.groups.filter(name=CURATORS_GROUP).exists()
+        user._is_curator = cached
+    return cached
+
+
+def stale_cutoff(today=None):
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the only starting point of every public view."""
+        return self.filter(publication_state=Commitment.PublicationState.PUBLISHED)
+
+    def for_user(self, user):
+        """What a user may see and change in the portal and the admin.
+
+        Curators: everything. City staff: their own cities' commitments, whatever the
+        state. Anyone else: nothing.
+        """
+        if is_curator(user):
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(city__staff_memberships__user=user)
+
+    def with_flags(self, today=None):
+        """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale`` (derived, not stored)."""
+        today = today or timezone.localdate()
+        closed = [Commitment.Status.ACHIEVED, Commitment.Status.WITHDRAWN]
+        return self.annotate(
+            last_update_on=Max("updates__date"),
+            is_overdue=ExpressionWrapper(
+                Q(target_date__lt=today) & ~Q(status__in=closed),
+                output_field=models.BooleanField(),
+            ),
+        ).annotate(
+            is_stale=ExpressionWrapper(
+                ~Q(status__in=closed)
+                & (
+                    Q(last_update_on__lt=stale_cutoff(today))
+                    | (
+                        Q(last_update_on__isnull=True)
+                        & Q(created_at__date__lt=stale_cutoff(today))
+                    )
+                ),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(target_date__lt=today).exclude(
+            status__in=[Commitment.Status.ACHIEVED, Commitment.Status.WITHDRAWN]
+        )
+
+
+class Commitment(SourcedModel, TimestampedModel, VersionedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        ACHIEVED = "achieved", _("achieved")
+        STALLED = "stalled", _("stalled")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class PublicationState(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for review")
+        PUBLISHED = "published", _("published")
+        RETURNED = "returned", _("returned to the city")
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("city")
+    )
+    outcome_document = models.ForeignKey(
+        OutcomeDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("outcome document"),
+        help_text=_("The outcome document this commitment answers, if any."),
+    )
+    clauses = models.ManyToManyField(
+        Clause,
+        related_name="commitments",
+        blank=True,
+        verbose_name=_("clauses answered"),
+        help_text=_("Clauses of the outcome document that this commitment answers."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, related_name="commitments", blank=True, verbose_name=_("themes")
+    )
+    framework_items = models.ManyToManyField(
+        FrameworkItem, related_name="commitments", blank=True, verbose_name=_("framework items")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    resources_needed = models.DecimalField(
+        _("resources needed"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    resources_secured = models.DecimalField(
+        _("resources secured"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. EUR or USD.")
+    )
+    resources_note = models.TextField(
+        _("resources"), blank=True, help_text=_("Where additional resources are required.")
+    )
+    publication_state = models.CharField(
+        _("publication state"),
+        max_length=20,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+    )
+    review_comment = models.TextField(
+        _("curator's comment"), blank=True, help_text=_("Shown to the city when returned.")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # A change proposed by city staff to a published commitment: the public keeps
+    # seeing the approved values until a curator accepts it.
+    pending_changes = models.JSONField(_("changes awaiting review"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    history = HistoricalRecords(m2m_fields=[themes, framework_items, clauses])
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [
+            models.Index(fields=["publication_state", "status"]),
+            models.Index(fields=["publication_state", "-updated_at"]),
+            models.Index(fields=["target_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="commitment_progress_0_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="achieved") | Q(progress=100),
+                name="commitment_achieved_at_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(target_date__isnull=True)
+                | Q(target_date__gte=F("start_date")),
+                name="commitment_target_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(resources_needed__isnull=True) | Q(resources_needed__gte=0),
+                name="commitment_resources_needed_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(resources_secured__isnull=True) | Q(resources_secured__gte=0),
+                name="commitment_resources_secured_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:detail", args=[self.pk])
+
+    @property
+    def is_published(self):
+        return self.publication_state == self.PublicationState.PUBLISHED
+
+    @property
+    def overdue(self):
+        if hasattr(self, "is_overdue"):
+            return self.is_overdue
+        return bool(
+            self.target_date
+            and self.target_date < timezone.localdate()
+            and self.status not in (self.Status.ACHIEVED, self.Status.WITHDRAWN)
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            errors["progress"] = _("Progress is a percentage between 0 and 100.")
+        if self.status == self.Status.ACHIEVED and self.progress != 100:
+            errors["progress"] = _("An achieved commitment is at 100% progress.")
+        if self.start_date and self.target_date and self.target_date < self.start_date:
+            errors["target_date"] = _("The target date cannot be before the start date.")
+        if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
+            errors["currency"] = _("Use a three-letter ISO 4217 code such as EUR.")
+        if self.outcome_document_id is None and self.pk is not None and self.clauses.exists():
+            errors["outcome_document"] = _("Clauses answered need their outcome document.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.currency:
+            self.currency = self.currency.upper()
+        super().save(*args, **kwargs)
+
+
+class ProgressUpdate(TimestampedModel):
+    """A dated report of progress on a commitment: the public timeline."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
+    )
+    date = models.DateField(_("date"))
+    text = models.TextField(_("what happened"))
+    percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_by_city = models.BooleanField(
+        _("reported by the city"),
+        default=True,
+        help_text=_("Self-reported by the city's staff (unticked: entered by a curator)."),
+    )
+    verified = models.BooleanField(_("verified by a curator"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        indexes = [models.Index(fields=["commitment", "-date"]), models.Index(fields=["-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="progress_update_percent_0_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commitment} – {self.date}"
+
+    def clean(self):
+        super().clean()
+        if self.percent is not None and not 0 <= self.percent <= 100:
+            raise ValidationError({"percent": _("Progress is a percentage between 0 and 100.")})
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
+
+
+class RelocationAgreementQuerySet(models.QuerySet):
+    def with_totals(self):
+        """Annotates ``relocated`` (sum of transfers) and ``remaining`` (derived)."""
+        return self.annotate(
+            relocated=Coalesce(Sum("transfers__people"), Value(0)),
+        ).annotate(remaining=F("people_pledged") - F("relocated"))
+
+    def for_user(self, user):
+        """Agreements a user may record transfers for: their cities on either side."""
+        if is_curator(user):
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(origin__staff_memberships__user=user) | Q(destination__staff_memberships__user=user)
+        ).distinct()
+
+
+class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
+    class PopulationGroup(models.TextChoices):
+        REFUGEES = "refugees", _("refugees")
+        ASYLUM_SEEKERS = "asylum_seekers", _("asylum seekers")
+        UNACCOMPANIED_MINORS = "unaccompanied_minors", _("unaccompanied minors")
+        MIGRANT_WORKERS = "migrant_workers", _("migrant workers")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        SIGNED = "signed", _("signed")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        SUSPENDED = "suspended", _("suspended")
+
+    origin = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        related_name="agreements_as_origin",
+        verbose_name=_("origin city"),
+    )
+    destination = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        related_name="agreements_as_destination",
+        verbose_name=_("destination city"),
+    )
+    population_group = models.CharField(
+        _("population group"),
+        max_length=30,
+        choices=PopulationGroup.choices,
+        default=PopulationGroup.REFUGEES,
+    )
+    people_pledged = models.PositiveIntegerField(_("people pledged"))
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("network"),
+    )
+    framework_item = models.ForeignKey(
+        FrameworkItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("framework item"),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_precision = models.CharField(
+        _("precision of the signing date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SIGNED, db_index=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    objects = RelocationAgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("relocation agreement")
+        verbose_name_plural = _("relocation agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(origin=F("destination")), name="agreement_origin_not_destination"
+            ),
+            models.CheckConstraint(
+                condition=Q(people_pledged__gte=1), name="agreement_pledge_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="agreement_period_end_not_before_start",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(origin)s → %(destination)s: %(people)s %(group)s") % {
+            "origin": self.origin,
+            "destination": self.destination,
+            "people": self.people_pledged,
+            "group": self.get_population_group_display(),
+        }
+
+    def get_absolute_url(self):
+        return reverse("commitments:relocation-detail", args=[self.pk])
+
+    @property
+    def signed_display(self):
+        return format_partial_date(self.signed_on, self.signed_precision)
+
+    @property
+    def year(self):
+        return self.signed_on.year if self.signed_on else None
+
+    def relocated_total(self):
+        if hasattr(self, "relocated"):
+            return self.relocated
+        return self.transfers.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.origin_id and self.destination_id and self.origin_id == self.destination_id:
+            errors["destination"] = _("The destination must differ from the origin.")
+        if self.people_pledged is not None and self.people_pledged < 1:
+            errors["people_pledged"] = _("At least one person must be pledged.")
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The end of the period cannot be before its start.")
+        if self.pk and self.people_pledged is not None:
+            relocated = self.transfers.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+            if relocated > self.people_pledged:
+                errors["people_pledged"] = _(
+                    "%(relocated)d people have already been relocated; the pledge cannot be lower."
+                ) % {"relocated": relocated}
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.signed_on = truncate(self.signed_on, self.signed_precision)
+        super().save(*args, **kwargs)
+
+
+class TransferQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Transfer(TimestampedModel):
+    """People who actually moved under an agreement."""
+
+    agreement = models.ForeignKey(
+        RelocationAgreement,
+        on_delete=models.CASCADE,
+        related_name="transfers",
+        verbose_name=_("agreement"),
+    )
+    date = models.DateField(_("date"))
+    people = models.PositiveIntegerField(_("people"))
+    notes = models.TextField(_("notes"), blank=True)
+    reported_by_city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by city"),
+        help_text=_("Empty when a curator entered it."),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed by the other city"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    history = HistoricalRecords()
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(people__gte=1), name="transfer_at_least_one_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.people} – {self.date}"
+
+    def clean(self):
+        """Checks the rules that need the agreement; ``record_transfer`` re-checks under lock."""
+        super().clean()
+        errors = {}
+        if self.people is not None and self.people < 1:
+            errors["people"] = _("A transfer moves at least one person.")
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("A transfer cannot be dated in the future.")
+        agreement = self.agreement if self.agreement_id else None
+        if agreement and self.date and agreement.signed_on and self.date < agreement.signed_on:
+            errors["date"] = _(
+                "A transfer cannot be dated before the agreement was signed (%(d)s)."
+            ) % {"d": agreement.signed_display}
+        if agreement and self.people and "people" not in errors:
+            others = agreement.transfers.exclude(pk=self.pk).aggregate(
+                total=Coalesce(Sum("people"), Value(0))
+            )["total"]
+            if others + self.people > agreement.people_pledged:
+                errors["people"] = _(
+                    "This would bring the people relocated to %(total)d, more than the "
+                    "%(pledged)d pledged (%(left)d remaining)."
+                ) % {
+                    "total": others + self.people,
+                    "pledged": agreement.people_pledged,
+                    "left": max(agreement.people_pledged - others, 0),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The pledge must hold even when two transfers are saved at the same moment:
+        # lock the agreement row, then re-check the total inside the transaction.
+        with transaction.atomic():
+            agreement = RelocationAgreement.objects.select_for_update().get(pk=self.agreement_id)
+            self.agreement = agreement
+            self.clean()
+            super().save(*args, **kwargs)

@@ -1,0 +1,51 @@
+"""Honest dates: a date known only to the month or the year is shown that way.
+
+A partial date is stored as a real ``DateField`` holding the first day of the period
+(so it sorts and filters like any date) plus a precision saying how much of it is
+known. Nothing reads the day of a month-precise date.
+"""
+
+import datetime
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+def truncate(value, precision):
+    """The first day of the period a partial date names."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return datetime.date(value.year, 1, 1)
+    if precision == DatePrecision.MONTH:
+        return datetime.date(value.year, value.month, 1)
+    return value
+
+
+def format_partial_date(value, precision=DatePrecision.DAY):
+    """ "June 2014" for a month-precise date, "2014" for a year-precise one."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def iso_partial_date(value, precision=DatePrecision.DAY):
+    """ISO 8601 reduced precision: 2014-06 or 2014; for downloads and the API."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()

@@ -1,0 +1,66 @@
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+
+class VersionedFormMixin:
+    """Refuses a save made from a form loaded before someone else saved the record.
+
+    The form carries the version it was loaded at in a hidden field. On clean, the
+    row is locked (inside the request's transaction) and its current version
+    compared; if it moved on, the form gets an error that lists what the other
+    person changed, and nothing is written.
+    """
+
+    version_field_name = "loaded_version"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.version_field_name] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False
+        )
+        if self.instance.pk is not None:
+            self.initial.setdefault(self.version_field_name, self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        loaded = cleaned.get(self.version_field_name)
+        model = type(self.instance)
+        with transaction.atomic():
+            current = (
+                model._default_manager.select_for_update().filter(pk=self.instance.pk).first()
+            )
+        if current is None:
+            raise forms.ValidationError(_("This record was deleted while you were editing it."))
+        if loaded is not None and loaded != current.version:
+            changed = self.conflicting_changes(current)
+            message = _(
+                "Someone else saved this record while you were editing it; nothing was "
+                "saved. Review their changes, then make yours again."
+            )
+            if changed:
+                message += " " + _("Their version: %(changes)s.") % {"changes": "; ".join(changed)}
+            raise forms.ValidationError(message, code="conflict")
+        return cleaned
+
+    def conflicting_changes(self, current):
+        changes = []
+        for name in self.changed_data or self.fields:
+            if name == self.version_field_name:
+                continue
+            try:
+                field = current._meta.get_field(name)
+            except FieldDoesNotExist:  # a form-only field
+                continue
+            if field.many_to_many:
+                continue
+            value = getattr(current, field.attname, None)
+            submitted = self.cleaned_data.get(name)
+            if hasattr(submitted, "pk"):
+                submitted = submitted.pk
+            if value != submitted:
+                changes.append(f"{field.verbose_name} = {value!s:.80}")
+        return changes

@@ -1,0 +1,54 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SourcedModel(models.Model):
+    """A record that states facts says where a reader can check them."""
+
+    source_url = models.URLField(
+        _("source link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the facts can be checked."),
+    )
+    source_citation = models.CharField(
+        _("source citation"),
+        max_length=500,
+        blank=True,
+        help_text=_("Author, title, publisher and date of the source, for readers."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EditConflict(ValidationError):
+    """Raised when a form loaded at one version is saved after someone else's save."""
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: every save bumps ``version``.
+
+    Forms carry the version they were loaded at (see ``core.forms.VersionedFormMixin``)
+    and are refused when the row has moved on, so two people editing at once get a
+    conflict message instead of one silently overwriting the other.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)

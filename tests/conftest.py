@@ -1,0 +1,69 @@
+"""Shared fixtures: the personas of the design (anonymous, Barcelona staff, Quito staff,
+a curator) and the cities they act for."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from model_bakery import baker
+
+from cities.models import City, CityStaffMembership
+from commitments.models import CITY_STAFF_GROUP, CURATORS_GROUP
+
+
+def pytest_collection_modifyitems(config, items):
+    vendor = connection.vendor
+    for item in items:
+        if "postgres" in item.keywords and vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "sqlite" in item.keywords and vendor != "sqlite":
+            item.add_marker(pytest.mark.skip(reason="tests the SQLite fallback"))
+
+
+@pytest.fixture
+def barcelona(db):
+    return baker.make(City, name="Barcelona", slug="barcelona", country="ES")
+
+
+@pytest.fixture
+def quito(db):
+    return baker.make(City, name="Quito", slug="quito", country="EC")
+
+
+@pytest.fixture
+def athens(db):
+    return baker.make(City, name="Athens", slug="athens", country="GR")
+
+
+def _staff_user(django_user_model, username, city):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.org", password="correct horse battery"
+    )
+    group, _ = Group.objects.get_or_create(name=CITY_STAFF_GROUP)
+    user.groups.add(group)
+    user.is_staff = False
+    user.save()
+    CityStaffMembership.objects.create(user=user, city=city)
+    return user
+
+
+@pytest.fixture
+def barcelona_staff(django_user_model, barcelona):
+    return _staff_user(django_user_model, "barcelona-staff", barcelona)
+
+
+@pytest.fixture
+def quito_staff(django_user_model, quito):
+    return _staff_user(django_user_model, "quito-staff", quito)
+
+
+@pytest.fixture
+def curator(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="curator",
+        email="curator@example.org",
+        password="correct horse battery",
+        is_staff=True,
+    )
+    group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
+    user.groups.add(group)
+    return user
