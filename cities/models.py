@@ -38,6 +38,8 @@ class CityQuerySet(models.QuerySet):
 
 
 class City(SourcedModel, TimestampedModel, VersionedModel):
+    SEARCH_FIELDS = ("name", "leader_name", "profile")
+
     class Kind(models.TextChoices):
         CITY = "city", _("city")
         METROPOLITAN_AREA = "metropolitan_area", _("metropolitan area")

@@ -87,6 +87,8 @@ class CommitmentQuerySet(models.QuerySet):
 
 
 class Commitment(SourcedModel, TimestampedModel, VersionedModel):
+    SEARCH_FIELDS = ("title", "city__name", "description")
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         IN_PROGRESS = "in_progress", _("in progress")
@@ -331,6 +333,8 @@ class RelocationAgreementQuerySet(models.QuerySet):
 
 
 class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
+    SEARCH_FIELDS = ("origin__name", "destination__name", "notes")
+
     class PopulationGroup(models.TextChoices):
         REFUGEES = "refugees", _("refugees")
         ASYLUM_SEEKERS = "asylum_seekers", _("asylum seekers")

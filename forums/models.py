@@ -101,6 +101,8 @@ class ForumQuerySet(models.QuerySet):
 class Forum(SourcedModel, TimestampedModel, VersionedModel):
     """One annual Mayoral Forum."""
 
+    SEARCH_FIELDS = ("title", "theme", "host_city__name", "summary")
+
     edition = models.PositiveSmallIntegerField(_("edition"), unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -240,6 +242,8 @@ def validate_pdf(upload):
 
 
 class OutcomeDocument(SourcedModel, TimestampedModel, VersionedModel):
+    SEARCH_FIELDS = ("title", "summary", "full_text")
+
     class Kind(models.TextChoices):
         CALL = "call", _("call")
         AGENDA = "agenda", _("agenda")

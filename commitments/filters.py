@@ -1,0 +1,88 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City
+from core import geo
+from core.filters import PublicFilterSet, SlugMultipleFilter, YearFilter
+from forums.models import Forum, FrameworkItem, OutcomeDocument, Theme
+
+from .models import Commitment, RelocationAgreement
+
+COUNTRY_CHOICES = [(code, code) for code in geo.COUNTRY_CODES]
+
+
+class CommitmentFilterSet(PublicFilterSet):
+    city = SlugMultipleFilter(field_name="city", queryset=City.objects.all(), label=_("City"))
+    country = django_filters.MultipleChoiceFilter(
+        field_name="city__country", choices=COUNTRY_CHOICES, label=_("Country")
+    )
+    region = django_filters.MultipleChoiceFilter(
+        field_name="city__region", choices=geo.REGION_CHOICES, label=_("UN region")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Commitment.Status.choices, label=_("Status")
+    )
+    theme = SlugMultipleFilter(field_name="themes", queryset=Theme.objects.all(), label=_("Theme"))
+    framework = SlugMultipleFilter(
+        field_name="framework_items",
+        to_field_name="code",
+        queryset=FrameworkItem.objects.all(),
+        label=_("Framework item"),
+    )
+    outcome = SlugMultipleFilter(
+        field_name="outcome_document",
+        queryset=OutcomeDocument.objects.all(),
+        label=_("Outcome document"),
+    )
+    forum = SlugMultipleFilter(
+        field_name="outcome_document__forum", queryset=Forum.objects.all(), label=_("Forum")
+    )
+    year = YearFilter(field_name="start_date__year", label=_("Year started"))
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "q", "city", "country", "region", "status", "theme", "framework", "outcome",
+            "forum", "year",
+        ]  # fmt: skip
+
+
+class EitherSideFilter(SlugMultipleFilter):
+    """A city on either side of an agreement."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(Q(origin__in=value) | Q(destination__in=value))
+
+
+class EitherSideCountryFilter(django_filters.MultipleChoiceFilter):
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(Q(origin__country__in=value) | Q(destination__country__in=value))
+
+
+class RelocationFilterSet(PublicFilterSet):
+    city = EitherSideFilter(queryset=City.objects.all(), label=_("City (either side)"))
+    origin = SlugMultipleFilter(
+        field_name="origin", queryset=City.objects.all(), label=_("Origin city")
+    )
+    destination = SlugMultipleFilter(
+        field_name="destination", queryset=City.objects.all(), label=_("Destination city")
+    )
+    country = EitherSideCountryFilter(choices=COUNTRY_CHOICES, label=_("Country (either side)"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=RelocationAgreement.Status.choices, label=_("Status")
+    )
+    group = django_filters.MultipleChoiceFilter(
+        field_name="population_group",
+        choices=RelocationAgreement.PopulationGroup.choices,
+        label=_("Population group"),
+    )
+    year = YearFilter(field_name="signed_on__year", label=_("Year signed"))
+
+    class Meta:
+        model = RelocationAgreement
+        fields = ["q", "city", "origin", "destination", "country", "status", "group", "year"]

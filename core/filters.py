@@ -1,0 +1,83 @@
+"""Filter building blocks shared by the public lists, their downloads and the API."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import QueryArrayWidget
+
+from core.search import text_search
+
+
+class IntegerListField(forms.Field):
+    """Repeated whole-number parameters: ``?year=2014&year=2015``."""
+
+    widget = QueryArrayWidget
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        numbers = []
+        for item in value:
+            try:
+                numbers.append(int(item))
+            except (TypeError, ValueError):
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a year."), code="invalid", params={"value": item}
+                ) from None
+            if not 1900 <= numbers[-1] <= 2200:
+                raise forms.ValidationError(
+                    _("%(value)s is not a plausible year."), code="invalid", params={"value": item}
+                )
+        return numbers
+
+
+class YearFilter(django_filters.Filter):
+    field_class = IntegerListField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The ``q`` parameter: PostgreSQL full-text search, or a substring fallback."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return text_search(qs, value)
+
+
+class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several records named by slug (or another key): ``?city=quito&city=athens``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+    def get_filter_predicate(self, v):
+        # The parameter names the record by slug; the query matches the record itself.
+        return {self.field_name: v}
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    """Base of every public FilterSet: unknown values are errors, never ignored."""
+
+    q = SearchFilter()
+
+    @property
+    def active_filters(self):
+        """(name, value) pairs actually given, for 'remove this filter' links."""
+        data = self.data
+        return [
+            (name, value)
+            for name in self.filters
+            for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+            if value not in (None, "")
+        ]

@@ -1,0 +1,37 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City
+from core import geo
+from core.filters import PublicFilterSet, SlugMultipleFilter, YearFilter
+
+from .models import Forum, OutcomeDocument, Theme
+
+
+class ForumFilterSet(PublicFilterSet):
+    year = YearFilter(field_name="year", label=_("Year"))
+    country = django_filters.MultipleChoiceFilter(
+        field_name="host_city__country",
+        choices=[(code, code) for code in geo.COUNTRY_CODES],
+        label=_("Host country"),
+    )
+
+    class Meta:
+        model = Forum
+        fields = ["q", "year", "country"]
+
+
+class OutcomeFilterSet(PublicFilterSet):
+    forum = SlugMultipleFilter(field_name="forum", queryset=Forum.objects.all(), label=_("Forum"))
+    kind = django_filters.MultipleChoiceFilter(
+        choices=OutcomeDocument.Kind.choices, label=_("Kind")
+    )
+    year = YearFilter(field_name="adopted_on__year", label=_("Year adopted"))
+    theme = SlugMultipleFilter(field_name="themes", queryset=Theme.objects.all(), label=_("Theme"))
+    endorsed_by = SlugMultipleFilter(
+        field_name="endorsements__city", queryset=City.objects.all(), label=_("Endorsed by")
+    )
+
+    class Meta:
+        model = OutcomeDocument
+        fields = ["q", "forum", "kind", "year", "theme", "endorsed_by"]
