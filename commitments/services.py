@@ -1,0 +1,206 @@
+"""The commitment review workflow and relocation transfers.
+
+Writes that span several records or send email live here, so that the portal, the
+admin and the tests all go through the same steps (and the same history records).
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import CURATORS_GROUP, Commitment, ProgressUpdate, Transfer
+
+# Fields of a published commitment whose change waits for a curator's review.
+REVIEWED_FIELDS = ("title", "description", "start_date", "target_date", "resources_needed",
+                   "resources_secured", "currency", "resources_note")  # fmt: skip
+
+
+def _curator_emails():
+    User = get_user_model()
+    emails = set(settings.CURATOR_EMAILS)
+    emails.update(
+        User.objects.filter(groups__name=CURATORS_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    return sorted(emails)
+
+
+def _staff_emails(city):
+    return sorted(
+        {m.user.email for m in city.staff_memberships.select_related("user") if m.user.email}
+    )
+
+
+def _notify(recipients, subject, body):
+    if recipients:
+        # After commit: no email about a change that was rolled back.
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        )
+
+
+def _save(commitment, user, reason):
+    commitment._change_reason = reason
+    commitment._history_user = user
+    commitment.save()
+
+
+@transaction.atomic
+def submit_for_review(commitment, user):
+    if commitment.publication_state not in (
+        Commitment.PublicationState.DRAFT,
+        Commitment.PublicationState.RETURNED,
+    ):
+        raise ValidationError(_("Only a draft or a returned commitment can be submitted."))
+    commitment.publication_state = Commitment.PublicationState.SUBMITTED
+    commitment.submitted_at = timezone.now()
+    _save(commitment, user, "submitted for review")
+    _notify(
+        _curator_emails(),
+        _("Submitted for review: %(title)s") % {"title": commitment.title},
+        _("%(city)s submitted “%(title)s” for review.")
+        % {"city": commitment.city.name, "title": commitment.title},
+    )
+    return commitment
+
+
+@transaction.atomic
+def publish(commitment, user):
+    if commitment.publication_state == Commitment.PublicationState.PUBLISHED:
+        return commitment
+    commitment.publication_state = Commitment.PublicationState.PUBLISHED
+    commitment.published_at = timezone.now()
+    commitment.review_comment = ""
+    _save(commitment, user, "published")
+    _notify(
+        _staff_emails(commitment.city),
+        _("Published: %(title)s") % {"title": commitment.title},
+        _("Your commitment “%(title)s” is now public.") % {"title": commitment.title},
+    )
+    return commitment
+
+
+@transaction.atomic
+def return_to_city(commitment, user, comment):
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("Say what the city should change before returning it."))
+    commitment.publication_state = Commitment.PublicationState.RETURNED
+    commitment.review_comment = comment
+    _save(commitment, user, "returned to the city")
+    _notify(
+        _staff_emails(commitment.city),
+        _("Returned for changes: %(title)s") % {"title": commitment.title},
+        _("The secretariat returned “%(title)s” with this comment:\n\n%(comment)s")
+        % {"title": commitment.title, "comment": comment},
+    )
+    return commitment
+
+
+@transaction.atomic
+def propose_changes(commitment, user, changes):
+    """Staff edit a published commitment: the reviewed fields wait for a curator.
+
+    ``changes`` maps field names to new values (JSON-serialisable: dates as ISO
+    strings, decimals as strings). Fields outside REVIEWED_FIELDS apply at once.
+    """
+    pending = dict(commitment.pending_changes or {})
+    for name, value in changes.items():
+        if name in REVIEWED_FIELDS:
+            pending[name] = value
+        else:
+            setattr(commitment, name, value)
+    commitment.pending_changes = pending
+    _save(commitment, user, "changes proposed")
+    if pending:
+        _notify(
+            _curator_emails(),
+            _("Changes to review: %(title)s") % {"title": commitment.title},
+            _("%(city)s proposed changes to “%(title)s”.")
+            % {"city": commitment.city.name, "title": commitment.title},
+        )
+    return commitment
+
+
+@transaction.atomic
+def accept_pending_changes(commitment, user):
+    for name, value in (commitment.pending_changes or {}).items():
+        field = commitment._meta.get_field(name)
+        setattr(commitment, name, field.to_python(value))
+    commitment.pending_changes = {}
+    commitment.full_clean()
+    _save(commitment, user, "changes accepted")
+    return commitment
+
+
+@transaction.atomic
+def reject_pending_changes(commitment, user, comment=""):
+    commitment.pending_changes = {}
+    if comment:
+        commitment.review_comment = comment
+    _save(commitment, user, "changes rejected")
+    return commitment
+
+
+@transaction.atomic
+def add_progress_update(commitment, user, *, date, text, percent, evidence_url="",
+                        reported_by_city=True):  # fmt: skip
+    """A progress update is public at once (marked as reported by the city)."""
+    update = ProgressUpdate(
+        commitment=commitment,
+        date=date,
+        text=text,
+        percent=percent,
+        evidence_url=evidence_url,
+        reported_by=user,
+        reported_by_city=reported_by_city,
+    )
+    update.full_clean()
+    update.save()
+    if commitment.progress != percent and commitment.status != Commitment.Status.ACHIEVED:
+        commitment.progress = percent
+        _save(commitment, user, "progress reported")
+    return update
+
+
+@transaction.atomic
+def verify_update(update, user):
+    update.verified = True
+    update.verified_by = user
+    update.verified_at = timezone.now()
+    update.save()
+    return update
+
+
+def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes=""):
+    """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge."""
+    transfer = Transfer(
+        agreement=agreement,
+        date=date,
+        people=people,
+        notes=notes,
+        reported_by=user,
+        reported_by_city=reported_by_city,
+    )
+    transfer.full_clean()
+    transfer.save()
+    return transfer
+
+
+@transaction.atomic
+def confirm_transfer(transfer, user, city):
+    """The other party city confirms a transfer that one side reported."""
+    agreement = transfer.agreement
+    if city.pk not in (agreement.origin_id, agreement.destination_id):
+        raise PermissionDenied
+    if transfer.reported_by_city_id == city.pk:
+        raise ValidationError(_("The city that reported a transfer cannot also confirm it."))
+    transfer.confirmed_at = timezone.now()
+    transfer.confirmed_by = user
+    transfer.save()
+    return transfer
