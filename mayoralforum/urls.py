@@ -1,23 +1,32 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
 
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Pages people read come in English at the contract's paths (/cities/) and in Spanish
+# and French under a prefix (/es/cities/, /fr/cities/). The language is in the URL,
+# not in a cookie, so every public page stays cacheable by a CDN (no Vary: Cookie)
+# and a link always opens in the language it was shared in.
+urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("search/", core_views.search, name="search"),
-    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.account_urls")),
     path("portal/", include("portal.urls")),
-    path("api/", include("api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("cities/", include("cities.urls")),
     path("forums/", include("forums.urls")),
     path("outcomes/", include("forums.outcome_urls")),
     path("", include("commitments.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static
