@@ -1,0 +1,385 @@
+"""Charts of the network, drawn on the server as tables with bars.
+
+Each chart is a real table (the numbers, for screen readers and for copying) whose
+last column holds a bar drawn as a tiny inline SVG, plus a one-sentence summary.
+No style attributes (the CSP forbids them): bar lengths are SVG ``width`` attributes,
+formatted here with a dot whatever the reader's language.
+
+Only published commitments are counted. Each function costs one or two queries,
+whatever the number of records.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core import geo
+from core.maps import _n
+
+# Charts of agreements and cities list the largest rows only; the summary covers all.
+MAX_ROWS = 12
+
+
+def percent(part, whole):
+    """ "37%" in the reader's number format (0 when there is nothing to divide)."""
+    value = round(100 * part / whole) if whole else 0
+    return _("%(percent)s%%") % {"percent": number_format(value)}
+
+
+def _bar(value, largest):
+    """The bar's length out of 100; a non-zero value always shows a sliver."""
+    if not largest or not value:
+        return "0"
+    return _n(max(100 * value / largest, 1))
+
+
+def _count_chart(chart_id, title, label_header, value_header, rows, summary, empty):
+    total = sum(row["value"] for row in rows)
+    largest = max((row["value"] for row in rows), default=0)
+    for row in rows:
+        row["bar"] = _bar(row["value"], largest)
+        row["share"] = percent(row["value"], total)
+    return {
+        "id": chart_id,
+        "kind": "count",
+        "title": title,
+        "label_header": label_header,
+        "value_header": value_header,
+        "rows": rows if total else [],
+        "total": total,
+        "summary": summary if total else empty,
+    }
+
+
+def _list_url(name, **params):
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def _published():
+    from commitments.models import Commitment
+
+    return Commitment.objects.published()
+
+
+def _no_commitments():
+    return _("No commitments have been published yet.")
+
+
+def _leader_sentence(rows, total, what):
+    leader = max(rows, key=lambda row: row["value"])
+    return _(
+        "%(total)s published commitments; the most are %(what)s %(leader)s (%(count)s, %(share)s)."
+    ) % {
+        "total": number_format(total),
+        "what": what,
+        "leader": leader["label"],
+        "count": number_format(leader["value"]),
+        "share": percent(leader["value"], total),
+    }
+
+
+def commitments_by_status():
+    """Published commitments per status, every status listed. One query."""
+    from commitments.models import Commitment
+
+    counts = dict(
+        _published()
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    rows = [
+        {
+            "label": label,
+            "url": _list_url("commitments:list", status=value),
+            "value": counts.get(value, 0),
+        }
+        for value, label in Commitment.Status.choices
+    ]
+    total = sum(counts.values())
+    summary = _leader_sentence(rows, total, _("in the status")) if total else ""
+    return _count_chart(
+        "chart-status",
+        _("Commitments by status"),
+        _("Status"),
+        _("Commitments"),
+        rows,
+        summary,
+        _no_commitments(),
+    )
+
+
+def commitments_by_theme():
+    """Published commitments per theme (a commitment may have several). One query."""
+    from commitments.models import Commitment
+    from forums.models import Theme
+
+    published = Q(commitments__publication_state=Commitment.PublicationState.PUBLISHED)
+    themes = (
+        Theme.objects.annotate(count=Count("commitments", filter=published, distinct=True))
+        .order_by("-count", "name")
+        .values_list("slug", "name", "count")
+    )
+    rows = [
+        {"label": name, "url": _list_url("commitments:list", theme=slug), "value": count}
+        for slug, name, count in themes
+    ]
+    total = sum(row["value"] for row in rows)
+    summary = ""
+    if total:
+        leader = rows[0]
+        summary = _(
+            "The theme with the most published commitments is %(leader)s (%(count)s); "
+            "a commitment can serve several themes."
+        ) % {"leader": leader["label"], "count": number_format(leader["value"])}
+    chart = _count_chart(
+        "chart-theme",
+        _("Commitments by theme"),
+        _("Theme"),
+        _("Commitments"),
+        rows,
+        summary,
+        _no_commitments(),
+    )
+    # A commitment counts under each of its themes, so shares of the sum mislead.
+    for row in chart["rows"]:
+        row["share"] = ""
+    chart["hide_share"] = True
+    return chart
+
+
+def commitments_by_region():
+    """Published commitments per UN region of the city. One query."""
+    counts = dict(
+        _published()
+        .order_by()
+        .values("city__region")
+        .annotate(count=Count("pk"))
+        .values_list("city__region", "count")
+    )
+    rows = [
+        {
+            "label": label,
+            "url": _list_url("commitments:list", region=value),
+            "value": counts.get(value, 0),
+        }
+        for value, label in geo.REGION_CHOICES
+    ]
+    if counts.get(""):
+        rows.append({"label": _("No region"), "url": "", "value": counts[""]})
+    total = sum(counts.values())
+    summary = _leader_sentence(rows, total, _("from cities in")) if total else ""
+    return _count_chart(
+        "chart-region",
+        _("Commitments by region"),
+        _("Region"),
+        _("Commitments"),
+        rows,
+        summary,
+        _no_commitments(),
+    )
+
+
+def forums_over_time():
+    """Each forum in order, with the number of cities that took part. One query."""
+    from forums.models import Forum
+
+    forums = list(
+        Forum.objects.annotate(count=Count("participations", distinct=True))
+        .order_by("start_date", "edition")
+        .values("slug", "title", "year", "host_city__name", "count")
+    )
+    rows = [
+        {
+            "label": _("%(year)s, %(city)s") % {"year": f["year"], "city": f["host_city__name"]},
+            "title": f["title"],
+            "url": reverse("forums:detail", args=[f["slug"]]),
+            "value": f["count"],
+        }
+        for f in forums
+    ]
+    summary = ""
+    if forums:
+        hosts = []
+        for forum in forums:
+            if forum["host_city__name"] not in hosts:
+                hosts.append(forum["host_city__name"])
+        summary = ngettext(
+            "%(count)s forum from %(first)s to %(last)s, hosted by %(hosts)s.",
+            "%(count)s forums from %(first)s to %(last)s, hosted by %(hosts)s.",
+            len(forums),
+        ) % {
+            "count": number_format(len(forums)),
+            "first": forums[0]["year"],
+            "last": forums[-1]["year"],
+            "hosts": ", ".join(hosts),
+        }
+    chart = _count_chart(
+        "chart-forums",
+        _("The forums over time"),
+        _("Forum"),
+        _("Cities taking part"),
+        rows,
+        summary,
+        _("No forum has been recorded yet."),
+    )
+    if not chart["rows"] and rows:
+        # Forums with no participants recorded are still forums: list them.
+        chart["rows"], chart["summary"] = rows, summary
+        for row in rows:
+            row["bar"], row["share"] = "0", percent(0, 0)
+    chart["hide_share"] = True
+    return chart
+
+
+def _relocated_subquery():
+    from commitments.models import Transfer
+
+    return Coalesce(
+        Subquery(
+            Transfer.objects.filter(agreement=OuterRef("pk"))
+            .order_by()
+            .values("agreement")
+            .annotate(total=Sum("people"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _progress_chart(chart_id, title, label_header, rows, totals, shown_of):
+    largest = max((row["pledged"] for row in rows), default=0)
+    for row in rows:
+        row["pledged_bar"] = _bar(row["pledged"], largest)
+        row["relocated_bar"] = _bar(row["relocated"], largest)
+        row["share"] = percent(row["relocated"], row["pledged"])
+    pledged, relocated, count = totals
+    if count:
+        summary = ngettext(
+            "%(count)s agreement: %(relocated)s of the %(pledged)s people pledged "
+            "have been relocated (%(share)s).",
+            "%(count)s agreements: %(relocated)s of the %(pledged)s people pledged "
+            "have been relocated (%(share)s).",
+            count,
+        ) % {
+            "count": number_format(count),
+            "relocated": number_format(relocated, force_grouping=True),
+            "pledged": number_format(pledged, force_grouping=True),
+            "share": percent(relocated, pledged),
+        }
+        if shown_of:
+            summary += " " + shown_of
+    else:
+        summary = _("No relocation agreement has been recorded yet.")
+    return {
+        "id": chart_id,
+        "kind": "progress",
+        "title": title,
+        "label_header": label_header,
+        "rows": rows,
+        "summary": summary,
+    }
+
+
+def _agreement_totals(agreements):
+    from commitments.models import Transfer
+
+    pledged = agreements.aggregate(
+        pledged=Coalesce(Sum("people_pledged"), Value(0)), count=Count("pk")
+    )
+    relocated = Transfer.objects.filter(agreement__in=agreements.values("pk")).aggregate(
+        total=Coalesce(Sum("people"), Value(0))
+    )["total"]
+    return pledged["pledged"], relocated, pledged["count"]
+
+
+def pledged_by_agreement(agreements=None):
+    """People pledged against relocated for the largest agreements. Three queries.
+
+    ``agreements`` narrows the chart (e.g. a filtered list); all agreements by default.
+    """
+    from commitments.models import RelocationAgreement
+
+    agreements = RelocationAgreement.objects.all() if agreements is None else agreements
+    agreements = agreements.order_by()
+    largest = list(
+        agreements.annotate(relocated_total=_relocated_subquery())
+        .order_by("-people_pledged", "pk")
+        .values("pk", "origin__name", "destination__name", "people_pledged", "relocated_total")[
+            :MAX_ROWS
+        ]
+    )
+    rows = [
+        {
+            "label": _("%(origin)s to %(destination)s")
+            % {"origin": a["origin__name"], "destination": a["destination__name"]},
+            "url": reverse("commitments:relocation-detail", args=[a["pk"]]),
+            "pledged": a["people_pledged"],
+            "relocated": a["relocated_total"],
+        }
+        for a in largest
+    ]
+    totals = _agreement_totals(agreements)
+    shown_of = ""
+    if totals[2] > len(rows):
+        shown_of = _("The chart shows the %(shown)s largest.") % {"shown": len(rows)}
+    return _progress_chart(
+        "chart-pledged-agreement",
+        _("People pledged and relocated, by agreement"),
+        _("Agreement"),
+        rows,
+        totals,
+        shown_of,
+    )
+
+
+def pledged_by_city():
+    """People pledged against relocated per receiving city. Three queries."""
+    from commitments.models import RelocationAgreement
+
+    agreements = RelocationAgreement.objects.order_by()
+    cities = list(
+        agreements.values("destination__slug", "destination__name")
+        .annotate(pledged=Sum("people_pledged"), relocated=Sum(_relocated_subquery()))
+        .order_by("-pledged", "destination__name")[:MAX_ROWS]
+    )
+    rows = [
+        {
+            "label": c["destination__name"],
+            "url": reverse("cities:detail", args=[c["destination__slug"]]),
+            "pledged": c["pledged"] or 0,
+            "relocated": c["relocated"] or 0,
+        }
+        for c in cities
+    ]
+    totals = _agreement_totals(agreements)
+    shown_of = ""
+    if len(rows) == MAX_ROWS:
+        shown_of = _(
+            "The chart shows the %(shown)s receiving cities with the largest pledges."
+        ) % {"shown": len(rows)}
+    return _progress_chart(
+        "chart-pledged-city",
+        _("People pledged and relocated, by receiving city"),
+        _("Receiving city"),
+        rows,
+        totals,
+        shown_of,
+    )
+
+
+def home_charts():
+    return [
+        commitments_by_status(),
+        commitments_by_theme(),
+        commitments_by_region(),
+        pledged_by_agreement(),
+        pledged_by_city(),
+        forums_over_time(),
+    ]

@@ -1,0 +1,39 @@
+"""The language switcher: ``{% load languages %}{% language_links as links %}``.
+
+Each language is a plain link to the same page under that language's prefix (the
+query string kept), so switching needs no form, no cookie and no script, and the
+page stays publicly cacheable.
+"""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils import translation
+
+register = template.Library()
+
+
+def _url_in(language, path):
+    url = translate_url(path, language)
+    if url == path and translation.get_language() != language:
+        # A page outside the translated URLs (an error page, the API docs):
+        # offer that language's home page instead.
+        with translation.override(language):
+            url = reverse("home")
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = translation.get_language()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": _url_in(code, path),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]

@@ -1,0 +1,42 @@
+"""Template tags for the map and the charts: ``{% load visuals %}``.
+
+``{% network_map %}`` (home), ``{% city_map city %}`` (a city's page),
+``{% home_charts %}``, ``{% chart "pledged_by_agreement" agreements %}``.
+"""
+
+from django import template
+
+from core import charts, maps
+
+register = template.Library()
+
+CHARTS = {
+    "commitments_by_status": charts.commitments_by_status,
+    "commitments_by_theme": charts.commitments_by_theme,
+    "commitments_by_region": charts.commitments_by_region,
+    "pledged_by_agreement": charts.pledged_by_agreement,
+    "pledged_by_city": charts.pledged_by_city,
+    "forums_over_time": charts.forums_over_time,
+}
+
+
+@register.inclusion_tag("includes/map.html")
+def network_map():
+    return {"map": maps.network_map()}
+
+
+@register.inclusion_tag("includes/map.html")
+def city_map(city):
+    return {"map": maps.city_map(city)}
+
+
+@register.inclusion_tag("includes/charts.html")
+def home_charts(level=3):
+    return {"charts": charts.home_charts(), "level": level}
+
+
+@register.inclusion_tag("includes/charts_chart.html")
+def chart(name, records=None, level=3):
+    """One chart by name; ``records`` narrows the agreements chart to a queryset."""
+    function = CHARTS[name]
+    return {"chart": function(records) if records is not None else function(), "level": level}
