@@ -1,7 +1,25 @@
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import DatabaseError, connection
+from django.db.models import Count, Sum, Value, Window
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+
+from cities.models import City
+from commitments.models import Commitment, RelocationAgreement, Transfer
+from core.feeds import public_progress_updates
+from core.search import SearchForm, by_relevance, text_search
+from forums.models import Forum, OutcomeDocument
+
+RECENT_UPDATES = 8
+RECENT_COMMITMENTS = 5
+SEARCH_GROUP_SIZE = 10
 
 
 @never_cache
@@ -17,19 +35,115 @@ def healthz(request):
 
 
 def home(request):
-    from cities.models import City
-    from commitments.models import Commitment
-    from forums.models import Forum, OutcomeDocument
-
+    """The network at a glance. Ten queries whatever the size of the data:
+    three counts, commitments grouped by status, the agreements' and the transfers'
+    sums, the latest forum, recent progress updates, recently published commitments
+    (plus whatever the visuals include adds)."""
+    published = Commitment.objects.published()
+    by_status = dict(published.order_by().values_list("status").annotate(count=Count("pk")))
+    commitments_url = reverse("commitments:list")
+    statuses = [
+        {
+            "value": value,
+            "label": label,
+            "count": by_status.get(value, 0),
+            "url": f"{commitments_url}?{urlencode({'status': value})}",
+        }
+        for value, label in Commitment.Status.choices
+    ]
+    relocation = RelocationAgreement.objects.aggregate(
+        agreements=Count("pk"), pledged=Coalesce(Sum("people_pledged"), Value(0))
+    )
+    relocation["relocated"] = Transfer.objects.aggregate(people=Coalesce(Sum("people"), Value(0)))[
+        "people"
+    ]
+    relocation["remaining"] = max(relocation["pledged"] - relocation["relocated"], 0)
     context = {
         "city_count": City.objects.count(),
         "forum_count": Forum.objects.count(),
         "outcome_count": OutcomeDocument.objects.count(),
-        "commitment_count": Commitment.objects.published().count(),
+        "commitment_count": sum(by_status.values()),
+        "statuses": statuses,
+        "relocation": relocation,
         "latest_forum": Forum.objects.select_related("host_city").latest_first().first(),
+        "recent_updates": public_progress_updates().order_by("-date", "-created_at", "-pk")[
+            :RECENT_UPDATES
+        ],
+        "recent_commitments": published.select_related("city")
+        .filter(published_at__isnull=False)
+        .order_by("-published_at", "-pk")[:RECENT_COMMITMENTS],
     }
     return render(request, "home.html", context)
 
 
+@dataclass(frozen=True)
+class SearchGroup:
+    name: str
+    label: Any
+    list_url: str
+    queryset: Any
+
+    def results(self, q):
+        """The best matches, and how many there are, in one query (a window count)."""
+        matches = by_relevance(text_search(self.queryset(), q))
+        rows = list(matches.annotate(total=Window(Count("pk")))[:SEARCH_GROUP_SIZE])
+        return rows, (rows[0].total if rows else 0)
+
+
+SEARCH_GROUPS = (
+    SearchGroup("cities", _("Cities"), "cities:list", lambda: City.objects.all()),
+    SearchGroup(
+        "forums", _("Forums"), "forums:list", lambda: Forum.objects.select_related("host_city")
+    ),
+    SearchGroup(
+        "outcomes",
+        _("Outcome documents"),
+        "outcomes:list",
+        lambda: OutcomeDocument.objects.select_related("forum"),
+    ),
+    SearchGroup(
+        "commitments",
+        _("Commitments"),
+        "commitments:list",
+        lambda: Commitment.objects.published().select_related("city"),
+    ),
+    SearchGroup(
+        "relocations",
+        _("Relocation agreements"),
+        "commitments:relocation-list",
+        lambda: RelocationAgreement.objects.select_related("origin", "destination"),
+    ),
+)
+
+
 def search(request):
-    return render(request, "search.html", {"q": request.GET.get("q", "")})
+    """One search over every public record type: one query per type."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "search.html", {"form": form, "groups": []}, status=400)
+    q = form.cleaned_data["q"].strip()
+    groups, empty_groups = [], []
+    if q:
+        for group in SEARCH_GROUPS:
+            rows, total = group.results(q)
+            if not total:
+                empty_groups.append(group.label)
+                continue
+            groups.append(
+                {
+                    "name": group.name,
+                    "label": group.label,
+                    "rows": rows,
+                    "total": total,
+                    "more": total > len(rows),
+                    "list_url": f"{reverse(group.list_url)}?{urlencode({'q': q})}",
+                }
+            )
+    context = {
+        "form": form,
+        "q": q,
+        "groups": groups,
+        "empty_groups": empty_groups,
+        "total": sum(group["total"] for group in groups),
+    }
+    return render(request, "search.html", context)

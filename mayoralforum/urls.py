@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from core import feeds as core_feeds
 from core import views as core_views
 
 urlpatterns = [
@@ -21,6 +22,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.account_urls")),
     path("portal/", include("portal.urls")),
+    path("feeds/updates/", core_feeds.NetworkUpdatesFeed(), name="updates-feed"),
+    # Before the cities/ include, so that this path is not read as a city's page.
+    path("cities/<slug:slug>/feed/", core_feeds.CityUpdatesFeed(), name="city-updates-feed"),
     path("cities/", include("cities.urls")),
     path("forums/", include("forums.urls")),
     path("outcomes/", include("forums.outcome_urls")),

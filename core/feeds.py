@@ -1,0 +1,100 @@
+"""Atom feeds of new progress updates on published commitments: the whole network at
+/feeds/updates/, one city at /cities/<slug>/feed/, so people can follow a city."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks
+from django.urls import reverse, reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cities.models import City
+from commitments.models import Commitment, ProgressUpdate
+
+FEED_LENGTH = 50
+
+
+def public_progress_updates():
+    """Progress updates the public may see: those of published commitments only."""
+    return ProgressUpdate.objects.filter(
+        commitment__in=Commitment.objects.published().values("pk")
+    ).select_related("commitment__city")
+
+
+class NetworkUpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Progress on commitments · Mayoral Forum network")
+    subtitle = gettext_lazy(
+        "New progress updates on the published commitments of the cities of the "
+        "Mayoral Forum on Mobility, Migration and Development."
+    )
+    link = reverse_lazy("commitments:list")
+
+    def feed_url(self):
+        return reverse("updates-feed")
+
+    def items(self):
+        # Newest entries first: a late report for an earlier date is still news.
+        return public_progress_updates().order_by("-created_at", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, update):
+        return _("%(city)s: %(commitment)s at %(percent)s%%") % {
+            "city": update.commitment.city.name,
+            "commitment": update.commitment.title,
+            "percent": update.percent,
+        }
+
+    def item_description(self, update):
+        # The text is plain text typed by city staff: escaped here, then the feed
+        # writer escapes the HTML once more for the XML.
+        source = (
+            _("Reported by the city") if update.reported_by_city else _("Entered by a curator")
+        )
+        if update.verified:
+            source = _("%(source)s, verified by a curator") % {"source": source}
+        return (
+            f"<p>{escape(update.date.isoformat())} · {escape(update.percent)}% · "
+            f"{escape(source)}</p>{linebreaks(update.text, autoescape=True)}"
+        )
+
+    def item_link(self, update):
+        return f"{update.commitment.get_absolute_url()}#update-{update.pk}"
+
+    def item_author_name(self, update):
+        return update.commitment.city.name
+
+    def item_pubdate(self, update):
+        return update.created_at
+
+    def item_updateddate(self, update):
+        return update.updated_at
+
+
+class CityUpdatesFeed(NetworkUpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(City, slug=slug)
+
+    def title(self, city):
+        return _("Progress on the commitments of %(city)s · Mayoral Forum network") % {
+            "city": city.name
+        }
+
+    def subtitle(self, city):
+        return _("New progress updates on the published commitments of %(city)s.") % {
+            "city": city.name
+        }
+
+    def link(self, city):
+        return city.get_absolute_url()
+
+    def feed_url(self, city):
+        return reverse("city-updates-feed", args=[city.slug])
+
+    def items(self, city):
+        return (
+            public_progress_updates()
+            .filter(commitment__city=city)
+            .order_by("-created_at", "-pk")[:FEED_LENGTH]
+        )
