@@ -1,0 +1,103 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import (
+    CuratedAdmin,
+    CuratedImportExportMixin,
+    CuratedTabularInline,
+    acting_city_ids,
+)
+
+from .models import City, CityStaffMembership, Network, Organization
+from .resources import CityResource
+
+
+@admin.register(Network)
+class NetworkAdmin(CuratedAdmin):
+    list_display = ("name", "slug", "updated_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    public_records = True
+
+
+class CityStaffInline(CuratedTabularInline):
+    model = CityStaffMembership
+    fk_name = "city"
+    autocomplete_fields = ["user"]
+    verbose_name = _("staff member")
+    verbose_name_plural = _("staff who act for this city")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(City)
+class CityAdmin(CuratedImportExportMixin, CuratedAdmin):
+    resource_classes = [CityResource]
+    list_display = ("name", "kind", "country", "region", "subregion", "population", "updated_at")
+    list_filter = ("kind", "region", "subregion", "networks")
+    search_fields = ("name", "slug", "leader_name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["networks"]
+    readonly_fields = ("region", "subregion", "created_at", "updated_at")
+    inlines = [CityStaffInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "country", "region", "subregion")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "population",
+                    "latitude",
+                    "longitude",
+                    "website",
+                    "leader_name",
+                    "leader_title",
+                    "profile",
+                    "networks",
+                )
+            },
+        ),
+        (_("Source"), {"fields": ("source_url", "source_citation")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return City.objects.for_user(request.user)
+
+    def acts_for(self, user, obj):
+        return obj.pk in acting_city_ids(user)
+
+    def get_inlines(self, request, obj):
+        # Who acts for a city is the curators' decision.
+        return self.inlines if request.user.has_perm("cities.add_citystaffmembership") else []
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("networks")
+
+
+@admin.register(CityStaffMembership)
+class CityStaffMembershipAdmin(CuratedAdmin):
+    list_display = ("user", "city", "created_at")
+    list_select_related = ("user", "city")
+    search_fields = ("user__username", "user__email", "city__name")
+    autocomplete_fields = ["user", "city"]
+    readonly_fields = ("created_at",)
+    staff_city_fields = ("city",)
+
+    def scope_queryset(self, queryset, user):
+        return queryset.filter(city__in=acting_city_ids(user))
+
+    def acts_for(self, user, obj):
+        return obj.city_id in acting_city_ids(user)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(CuratedAdmin):
+    list_display = ("name", "kind", "website", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    public_records = True

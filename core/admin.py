@@ -1,0 +1,326 @@
+"""What every curated admin shares: history, edit conflicts, staff confinement, speed.
+
+- ``CuratedAdmin`` is a ``SimpleHistoryAdmin``: every change is kept with who and when,
+  and an earlier version can be restored from the history page.
+- Its change form refuses a save made from a form loaded before someone else's save
+  (``core.forms.VersionedFormMixin``); a restore from the history page carries the
+  record's current version, so it is checked like any other save.
+- A user who is not a curator sees and changes only the records of their own cities
+  (the same ``for_user`` rules as the portal).
+- Large tables stay fast: no full-table counts, foreign keys through autocomplete, and
+  inline rows that label their related records from the rows already fetched.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.paginator import Paginator
+from django.db import connections, transaction
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cities.models import CityStaffMembership
+from commitments.models import is_curator
+from core.forms import VersionedFormMixin
+from core.models import VersionedModel
+
+
+def acting_city_ids(user):
+    """Ids of the cities a user acts for, read once per request (cached on the user)."""
+    cached = getattr(user, "_acting_city_ids", None)
+    if cached is None:
+        cached = frozenset(
+            CityStaffMembership.objects.filter(user=user).values_list("city_id", flat=True)
+        )
+        user._acting_city_ids = cached
+    return cached
+
+
+class KnownChoiceAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its selected value from the row already fetched.
+
+    Django's widget runs one query per rendered field to label the selected option;
+    in an inline with many rows that is one query per row. The form primes
+    ``known_choices`` from the instance's cached related object instead.
+    """
+
+    known_choices = None
+
+    def optgroups(self, name, value, attr=None):
+        empty = self.choices.field.empty_values
+        selected = [str(v) for v in value if str(v) not in empty]
+        known = self.known_choices or {}
+        if not selected or not all(pk in known for pk in selected):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for pk in selected:
+            options.append(self.create_option(name, pk, known[pk], set(selected), len(options)))
+        return [(None, options, 0)]
+
+
+class CuratedFormMixin:
+    """Primes autocomplete widgets with the instance's already fetched related objects."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, RelatedFieldWidgetWrapper):
+                widget = widget.widget
+            if not isinstance(widget, KnownChoiceAutocompleteSelect):
+                continue
+            model_field = self.instance._meta.get_field(name)
+            if model_field.is_cached(self.instance):
+                related = model_field.get_cached_value(self.instance)
+                if related is not None:
+                    widget.known_choices = {str(related.pk): field.label_from_instance(related)}
+
+
+class CuratedForm(CuratedFormMixin, forms.ModelForm):
+    pass
+
+
+class VersionedCuratedForm(VersionedFormMixin, CuratedForm):
+    # Declared (not only added in __init__) so that the admin's fieldsets render it.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    #: The record's current version, set when the form restores an earlier version.
+    current_version = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.current_version is not None:
+            # A restore starts from an old version of the record: the save must be
+            # checked against (and numbered after) the version in the database now.
+            self.initial[self.version_field_name] = self.current_version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get(self.version_field_name)
+        if self.instance.pk is not None and loaded is not None:
+            # The mixin has just checked (under a row lock) that the database holds
+            # this version, so numbering carries on from it, even for a restore.
+            self.instance.version = loaded
+        return cleaned
+
+
+class ParentCachedInlineFormSet(forms.BaseInlineFormSet):
+    """Each inline row knows its parent without a query (for its label)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.instance.pk is not None:
+            self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
+
+class EstimatedCountPaginator(Paginator):
+    """On PostgreSQL, an unfiltered list of a large table is counted from statistics.
+
+    ``COUNT(*)`` reads the whole table; ``pg_class.reltuples`` is the planner's
+    estimate, kept up to date by autovacuum. Filtered lists are counted exactly.
+    """
+
+    exact_below = 50_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        query = getattr(queryset, "query", None)
+        if query is not None and not query.where and not query.distinct:
+            connection = connections[queryset.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                        [queryset.model._meta.db_table],
+                    )
+                    row = cursor.fetchone()
+                if row and row[0] >= self.exact_below:
+                    return row[0]
+        return super().count
+
+
+class CuratedInlineMixin:
+    formset = ParentCachedInlineFormSet
+    form = CuratedForm
+    extra = 0
+    show_change_link = False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
+
+
+class CuratedTabularInline(CuratedInlineMixin, admin.TabularInline):
+    pass
+
+
+class CuratedStackedInline(CuratedInlineMixin, admin.StackedInline):
+    pass
+
+
+def _formfield_for_foreignkey(model_admin, parent, db_field, request, **kwargs):
+    if "widget" not in kwargs and db_field.name in model_admin.get_autocomplete_fields(request):
+        kwargs["widget"] = KnownChoiceAutocompleteSelect(
+            db_field, model_admin.admin_site, using=kwargs.get("using")
+        )
+    limit = getattr(model_admin, "staff_city_fields", ())
+    if db_field.name in limit and not is_curator(request.user):
+        kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
+            pk__in=acting_city_ids(request.user)
+        )
+    return parent.formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    """Base of every admin of the curated records."""
+
+    form = CuratedForm
+    show_full_result_count = False
+    list_per_page = 50
+    paginator = EstimatedCountPaginator
+    #: Foreign keys to City that non-curators may only point at their own cities.
+    staff_city_fields = ()
+
+    #: Records of no city that everyone with the view permission may see (forums,
+    #: themes, ...); they are public anyway. Only curators change them.
+    public_records = False
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if issubclass(model, VersionedModel):
+            if self.form is CuratedForm:
+                self.form = VersionedCuratedForm
+            assert issubclass(self.form, VersionedCuratedForm), (
+                f"{type(self).__name__}.form must subclass VersionedCuratedForm"
+            )
+            self.readonly_fields = (*self.readonly_fields, "version")
+
+    # Who sees and changes what -------------------------------------------------
+
+    def scope_queryset(self, queryset, user):
+        """The records a non-curator may see: their cities' records, or public ones."""
+        return queryset if self.public_records else queryset.none()
+
+    def acts_for(self, user, obj):
+        """Whether a non-curator may change ``obj`` (one of their cities' records)."""
+        return False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_curator(request.user):
+            return queryset
+        return self.scope_queryset(queryset, request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        if obj is None or is_curator(request.user) or self.public_records:
+            return True
+        return self.acts_for(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or is_curator(request.user) or self.acts_for(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or is_curator(request.user) or self.acts_for(request.user, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
+
+    # Forms, history and restore -------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not issubclass(self.model, VersionedModel):
+            return fieldsets
+        name = VersionedCuratedForm.version_field_name
+        listed = {
+            field
+            for _title, options in fieldsets
+            for line in options["fields"]
+            for field in (line if isinstance(line, list | tuple) else [line])
+        }
+        if name in listed:
+            return fieldsets
+        # Explicit fieldsets must still carry the version the form was loaded at.
+        title, options = fieldsets[0]
+        return [(title, {**options, "fields": (*options["fields"], name)}), *fieldsets[1:]]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "_restoring_version", False) and obj is not None:
+            current = (
+                self.model._default_manager.filter(pk=obj.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            form = type(form.__name__, (form,), {"current_version": current})
+        return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A restore is a save like any other: checked against the current version
+        # under a row lock, in one transaction with its history record.
+        if issubclass(self.model, VersionedModel):
+            request._restoring_version = True
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so each deletion is kept in the history.
+        for obj in queryset:
+            obj._history_user = request.user
+            obj.delete()
+
+
+class CuratedImportExportMixin(ImportExportMixin):
+    """CSV import (curators only, previewed, all or nothing) and export of the filtered list."""
+
+    def has_import_permission(self, request):
+        return (
+            is_curator(request.user)
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
+# The User admin, with the cities each user acts for -------------------------------
+
+
+class CityStaffMembershipInline(CuratedTabularInline):
+    model = CityStaffMembership
+    fk_name = "user"
+    autocomplete_fields = ["city"]
+    verbose_name = _("city this user acts for")
+    verbose_name_plural = _("cities this user acts for")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("city")
+
+
+User = get_user_model()
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [CityStaffMembershipInline]
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    show_full_result_count = False

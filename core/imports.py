@@ -1,0 +1,94 @@
+"""Shared pieces of the curators' CSV imports (django-import-export).
+
+Related records are named by their slug (or code), never by database id, so a
+spreadsheet reads the same on every copy of the site. An unknown slug is an error
+that names the column and the value. An import is all or nothing: it runs in one
+transaction, and one bad row (a wrong value, or a rule of the records broken) rolls
+every row back.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+
+
+class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key named by slug (or another unique field); unknown values are errors."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("No %(model)s with %(field)s “%(value)s”.")
+                % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}
+            ) from None
+
+
+class SlugManyToManyWidget(widgets.ManyToManyWidget):
+    """Several related records named by slug, separated by ``|``; unknown ones are errors."""
+
+    def __init__(self, model, field="slug", separator="|", **kwargs):
+        super().__init__(model, separator=separator, field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row, **kwargs)
+        if not value:
+            return found
+        wanted = {v.strip() for v in str(value).split(self.separator) if v.strip()}
+        known = {str(v) for v in found.values_list(self.field, flat=True)}
+        missing = sorted(wanted - known)
+        if missing:
+            raise ValueError(
+                _("Unknown %(model)s: %(values)s.")
+                % {"model": self.model._meta.verbose_name_plural, "values": ", ".join(missing)}
+            )
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return self.separator.join(str(getattr(v, self.field)) for v in value.all())
+
+
+class CuratedResource(resources.ModelResource):
+    """All or nothing, with the records' own rules (``full_clean``) checked per row."""
+
+    def import_instance(self, instance, row, **kwargs):
+        # Many-to-many values are normally read only after the row is saved; check
+        # them first so that an unknown slug is reported like any other bad value.
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as exc:
+                    errors[field.attribute] = ValidationError(force_str(exc), code="invalid")
+        if errors:
+            raise ValidationError(errors)
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        # Always in a transaction, and a row that breaks a rule rolls back every row.
+        return super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=True,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
