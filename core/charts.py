@@ -12,6 +12,7 @@ whatever the number of records.
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import formats
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -69,15 +70,12 @@ def _no_commitments():
     return _("No commitments have been published yet.")
 
 
-def _leader_sentence(rows, total, what):
+def _leader(rows, total):
     leader = max(rows, key=lambda row: row["value"])
-    return _(
-        "%(total)s published commitments; the most are %(what)s %(leader)s (%(count)s, %(share)s)."
-    ) % {
-        "total": number_format(total),
-        "what": what,
+    return {
+        "total": number_format(total, force_grouping=True),
         "leader": leader["label"],
-        "count": number_format(leader["value"]),
+        "count": number_format(leader["value"], force_grouping=True),
         "share": percent(leader["value"], total),
     }
 
@@ -102,7 +100,11 @@ def commitments_by_status():
         for value, label in Commitment.Status.choices
     ]
     total = sum(counts.values())
-    summary = _leader_sentence(rows, total, _("in the status")) if total else ""
+    summary = ""
+    if total:
+        summary = _(
+            "Of %(total)s published commitments, the most (%(count)s, %(share)s) are %(leader)s."
+        ) % _leader(rows, total)
     return _count_chart(
         "chart-status",
         _("Commitments by status"),
@@ -173,7 +175,12 @@ def commitments_by_region():
     if counts.get(""):
         rows.append({"label": _("No region"), "url": "", "value": counts[""]})
     total = sum(counts.values())
-    summary = _leader_sentence(rows, total, _("from cities in")) if total else ""
+    summary = ""
+    if total:
+        summary = _(
+            "Of %(total)s published commitments, the most (%(count)s, %(share)s) are from "
+            "cities in %(leader)s."
+        ) % _leader(rows, total)
     return _count_chart(
         "chart-region",
         _("Commitments by region"),
@@ -232,7 +239,10 @@ def forums_over_time():
         # Forums with no participants recorded are still forums: list them.
         chart["rows"], chart["summary"] = rows, summary
         for row in rows:
-            row["bar"], row["share"] = "0", percent(0, 0)
+            row["bar"] = "0"
+    # Each bar counts different cities' visits: a share of their sum means nothing.
+    for row in chart["rows"]:
+        row["share"] = ""
     chart["hide_share"] = True
     return chart
 
@@ -288,26 +298,32 @@ def _progress_chart(chart_id, title, label_header, rows, totals, shown_of):
 
 
 def _agreement_totals(agreements):
-    from commitments.models import Transfer
-
-    pledged = agreements.aggregate(
-        pledged=Coalesce(Sum("people_pledged"), Value(0)), count=Count("pk")
+    """(people pledged, people relocated, number of agreements) in one query."""
+    totals = agreements.aggregate(
+        pledged=Coalesce(Sum("people_pledged"), Value(0)),
+        relocated=Coalesce(Sum(_relocated_subquery()), Value(0)),
+        count=Count("pk"),
     )
-    relocated = Transfer.objects.filter(agreement__in=agreements.values("pk")).aggregate(
-        total=Coalesce(Sum("people"), Value(0))
-    )["total"]
-    return pledged["pledged"], relocated, pledged["count"]
+    return totals["pledged"], totals["relocated"], totals["count"]
 
 
-def pledged_by_agreement(agreements=None):
-    """People pledged against relocated for the largest agreements. Three queries.
-
-    ``agreements`` narrows the chart (e.g. a filtered list); all agreements by default.
-    """
+def _agreements(records):
+    """All agreements, or those of ``records`` (a list's filtered queryset) re-read
+    plainly, so that its annotations and ordering do not disturb the sums."""
     from commitments.models import RelocationAgreement
 
-    agreements = RelocationAgreement.objects.all() if agreements is None else agreements
-    agreements = agreements.order_by()
+    agreements = RelocationAgreement.objects.order_by()
+    if records is not None:
+        agreements = agreements.filter(pk__in=records.order_by().values("pk"))
+    return agreements
+
+
+def pledged_by_agreement(records=None, totals=None):
+    """People pledged against relocated for the largest agreements. Two queries.
+
+    ``records`` narrows the chart (e.g. a filtered list); all agreements by default.
+    """
+    agreements = _agreements(records)
     largest = list(
         agreements.annotate(relocated_total=_relocated_subquery())
         .order_by("-people_pledged", "pk")
@@ -325,7 +341,7 @@ def pledged_by_agreement(agreements=None):
         }
         for a in largest
     ]
-    totals = _agreement_totals(agreements)
+    totals = totals or _agreement_totals(agreements)
     shown_of = ""
     if totals[2] > len(rows):
         shown_of = _("The chart shows the %(shown)s largest.") % {"shown": len(rows)}
@@ -339,15 +355,13 @@ def pledged_by_agreement(agreements=None):
     )
 
 
-def pledged_by_city():
-    """People pledged against relocated per receiving city. Three queries."""
-    from commitments.models import RelocationAgreement
-
-    agreements = RelocationAgreement.objects.order_by()
+def pledged_by_city(records=None, totals=None):
+    """People pledged against relocated per receiving city. Two queries."""
+    agreements = _agreements(records)
     cities = list(
         agreements.values("destination__slug", "destination__name")
         .annotate(pledged=Sum("people_pledged"), relocated=Sum(_relocated_subquery()))
-        .order_by("-pledged", "destination__name")[:MAX_ROWS]
+        .order_by("-pledged", "destination__name")[: MAX_ROWS + 1]
     )
     rows = [
         {
@@ -356,11 +370,11 @@ def pledged_by_city():
             "pledged": c["pledged"] or 0,
             "relocated": c["relocated"] or 0,
         }
-        for c in cities
+        for c in cities[:MAX_ROWS]
     ]
-    totals = _agreement_totals(agreements)
+    totals = totals or _agreement_totals(agreements)
     shown_of = ""
-    if len(rows) == MAX_ROWS:
+    if len(cities) > MAX_ROWS:
         shown_of = _(
             "The chart shows the %(shown)s receiving cities with the largest pledges."
         ) % {"shown": len(rows)}
@@ -374,12 +388,61 @@ def pledged_by_city():
     )
 
 
+def transfers_over_time(agreement):
+    """An agreement's transfers in date order, each bar the running total relocated.
+
+    Reads ``agreement.transfers.all()``, so a prefetched agreement costs no query.
+    """
+    transfers = sorted(agreement.transfers.all(), key=lambda t: (t.date, t.pk))
+    pledged = agreement.people_pledged
+    rows, running = [], 0
+    for transfer in transfers:
+        running += transfer.people
+        rows.append(
+            {
+                "label": formats.date_format(transfer.date, "DATE_FORMAT"),
+                "url": "",
+                "value": transfer.people,
+                "running": running,
+                "bar": _bar(running, pledged),
+                "share": percent(running, pledged),
+            }
+        )
+    if rows:
+        summary = ngettext(
+            "By %(date)s, %(relocated)s of the %(pledged)s people pledged had been relocated "
+            "(%(share)s), in %(count)s transfer.",
+            "By %(date)s, %(relocated)s of the %(pledged)s people pledged had been relocated "
+            "(%(share)s), in %(count)s transfers.",
+            len(rows),
+        ) % {
+            "date": rows[-1]["label"],
+            "relocated": number_format(running, force_grouping=True),
+            "pledged": number_format(pledged, force_grouping=True),
+            "share": rows[-1]["share"],
+            "count": number_format(len(rows)),
+        }
+    else:
+        summary = _("No transfer has been recorded yet.")
+    return {
+        "id": f"chart-transfers-{agreement.pk}",
+        "kind": "running",
+        "title": _("People relocated over time"),
+        "label_header": _("Date"),
+        "value_header": _("People moved"),
+        "running_header": _("Relocated so far"),
+        "rows": rows,
+        "summary": summary,
+    }
+
+
 def home_charts():
+    totals = _agreement_totals(_agreements(None))
     return [
         commitments_by_status(),
         commitments_by_theme(),
         commitments_by_region(),
-        pledged_by_agreement(),
-        pledged_by_city(),
+        pledged_by_agreement(totals=totals),
+        pledged_by_city(totals=totals),
         forums_over_time(),
     ]

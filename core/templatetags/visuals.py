@@ -17,6 +17,7 @@ CHARTS = {
     "pledged_by_agreement": charts.pledged_by_agreement,
     "pledged_by_city": charts.pledged_by_city,
     "forums_over_time": charts.forums_over_time,
+    "transfers_over_time": charts.transfers_over_time,
 }
 
 
@@ -37,6 +38,7 @@ def home_charts(level=3):
 
 @register.inclusion_tag("includes/charts_chart.html")
 def chart(name, records=None, level=3):
-    """One chart by name; ``records`` narrows the agreements chart to a queryset."""
+    """One chart by name. ``records``: the queryset that narrows an agreements chart
+    (a filtered list), or the agreement whose transfers to chart."""
     function = CHARTS[name]
     return {"chart": function(records) if records is not None else function(), "level": level}

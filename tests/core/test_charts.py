@@ -50,9 +50,7 @@ def test_only_published_commitments_are_counted(barcelona, quito):
         "stalled": 0,
         "withdrawn": 0,
     }
-    assert chart["summary"] == (
-        "3 published commitments; the most are in the status planned (2, 67%)."
-    )
+    assert chart["summary"] == ("Of 3 published commitments, the most (2, 67%) are planned.")
     planned = chart["rows"][0]
     assert planned["url"] == "/commitments/?status=planned"
     assert planned["bar"] == "100" and chart["rows"][2]["bar"] == "50"
@@ -68,7 +66,9 @@ def test_commitments_by_region_follow_the_citys_country(barcelona, quito, athens
 
     assert _rows(chart)["Europe"] == 2
     assert _rows(chart)["Americas"] == 1
-    assert "the most are from cities in Europe (2, 67%)" in chart["summary"]
+    assert chart["summary"] == (
+        "Of 3 published commitments, the most (2, 67%) are from cities in Europe."
+    )
 
 
 def test_a_commitment_counts_under_each_of_its_themes(barcelona):
@@ -191,3 +191,35 @@ def test_chart_queries_do_not_grow_with_the_records(size, django_assert_max_num_
     # status 1, theme 1, region 1, per agreement 3, per city 3, forums 1
     with django_assert_max_num_queries(10):
         Template("{% load visuals %}{% home_charts %}").render(Context())
+
+
+def test_an_agreements_transfers_over_time(barcelona, athens):
+    agreement = _agreement(athens, barcelona, 100)
+    baker.make(Transfer, agreement=agreement, people=15, date=datetime.date(2016, 9, 1))
+    baker.make(Transfer, agreement=agreement, people=20, date=datetime.date(2016, 6, 1))
+
+    chart = charts.transfers_over_time(agreement)
+
+    assert [(row["value"], row["running"], row["bar"]) for row in chart["rows"]] == [
+        (20, 20, "20"),
+        (15, 35, "35"),
+    ]
+    assert chart["summary"] == (
+        "By Sept. 1, 2016, 35 of the 100 people pledged had been relocated (35%), "
+        "in 2 transfers."
+    )
+
+
+def test_pages_show_their_charts(client, barcelona, athens):
+    agreement = _agreement(athens, barcelona, 100, moved=[40])
+    _commitment(barcelona)
+
+    home = client.get("/").content.decode()
+    detail = client.get(agreement.get_absolute_url()).content.decode()
+    filtered = client.get("/relocations/?destination=barcelona").content.decode()
+
+    for chart_id in ("status", "theme", "region", "pledged-agreement", "pledged-city", "forums"):
+        assert f'id="chart-{chart_id}"' in home
+    assert f'id="chart-transfers-{agreement.pk}"' in detail
+    assert "By " in detail and "40 of the 100 people pledged had been relocated" in detail
+    assert 'id="chart-pledged-city"' in filtered

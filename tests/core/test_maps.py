@@ -135,3 +135,12 @@ def test_map_queries_do_not_grow_with_the_network(size, django_assert_max_num_qu
         _render("{% network_map %}")
     with django_assert_max_num_queries(2):  # the city's agreements; the cities in view
         _render("{% city_map city %}", city=cities[1])
+
+
+def test_the_home_page_and_a_city_page_show_the_map(client, athens_to_barcelona):
+    home = client.get("/").content.decode()
+    city = client.get("/cities/barcelona/").content.decode()
+
+    assert 'id="network-map"' in home and "<svg" in home
+    assert 'id="city-map-barcelona"' in city
+    assert '<a href="/cities/athens/" aria-label="Athens, Greece">' in city
