@@ -80,17 +80,30 @@ def _leader(rows, total):
     }
 
 
-def commitments_by_status():
+def commitment_counts():
+    """Published commitments per (status, region): one grouped query that serves
+    both the status chart and the region chart."""
+    return list(
+        _published()
+        .order_by()
+        .values("status", "city__region")
+        .annotate(count=Count("pk"))
+        .values_list("status", "city__region", "count")
+    )
+
+
+def _totals_by(counts, position):
+    totals = {}
+    for row in counts:
+        totals[row[position]] = totals.get(row[position], 0) + row[2]
+    return totals
+
+
+def commitments_by_status(counts=None):
     """Published commitments per status, every status listed. One query."""
     from commitments.models import Commitment
 
-    counts = dict(
-        _published()
-        .order_by()
-        .values("status")
-        .annotate(count=Count("pk"))
-        .values_list("status", "count")
-    )
+    counts = _totals_by(commitment_counts() if counts is None else counts, 0)
     rows = [
         {
             "label": label,
@@ -155,15 +168,9 @@ def commitments_by_theme():
     return chart
 
 
-def commitments_by_region():
+def commitments_by_region(counts=None):
     """Published commitments per UN region of the city. One query."""
-    counts = dict(
-        _published()
-        .order_by()
-        .values("city__region")
-        .annotate(count=Count("pk"))
-        .values_list("city__region", "count")
-    )
+    counts = _totals_by(commitment_counts() if counts is None else counts, 1)
     rows = [
         {
             "label": label,
@@ -355,30 +362,41 @@ def pledged_by_agreement(records=None, totals=None):
     )
 
 
-def pledged_by_city(records=None, totals=None):
-    """People pledged against relocated per receiving city. Two queries."""
+def pledged_by_city(records=None):
+    """People pledged against relocated per receiving city. One query.
+
+    Every receiving city's group is read (at most one row per city), so the totals
+    of the summary come from the same query.
+    """
     agreements = _agreements(records)
-    cities = list(
-        agreements.values("destination__slug", "destination__name")
-        .annotate(pledged=Sum("people_pledged"), relocated=Sum(_relocated_subquery()))
-        .order_by("-pledged", "destination__name")[: MAX_ROWS + 1]
+    cities = sorted(
+        agreements.values("destination__slug", "destination__name").annotate(
+            pledged=Coalesce(Sum("people_pledged"), Value(0)),
+            relocated=Coalesce(Sum(_relocated_subquery()), Value(0)),
+            count=Count("pk"),
+        ),
+        key=lambda c: (-c["pledged"], c["destination__name"]),
+    )
+    totals = (
+        sum(c["pledged"] for c in cities),
+        sum(c["relocated"] for c in cities),
+        sum(c["count"] for c in cities),
     )
     rows = [
         {
             "label": c["destination__name"],
             "url": reverse("cities:detail", args=[c["destination__slug"]]),
-            "pledged": c["pledged"] or 0,
-            "relocated": c["relocated"] or 0,
+            "pledged": c["pledged"],
+            "relocated": c["relocated"],
         }
         for c in cities[:MAX_ROWS]
     ]
-    totals = totals or _agreement_totals(agreements)
     shown_of = ""
     if len(cities) > MAX_ROWS:
         shown_of = _(
             "The chart shows the %(shown)s receiving cities with the largest pledges."
         ) % {"shown": len(rows)}
-    return _progress_chart(
+    chart = _progress_chart(
         "chart-pledged-city",
         _("People pledged and relocated, by receiving city"),
         _("Receiving city"),
@@ -386,6 +404,8 @@ def pledged_by_city(records=None, totals=None):
         totals,
         shown_of,
     )
+    chart["totals"] = totals
+    return chart
 
 
 def transfers_over_time(agreement):
@@ -437,12 +457,14 @@ def transfers_over_time(agreement):
 
 
 def home_charts():
-    totals = _agreement_totals(_agreements(None))
+    """Every chart of the home page in six queries."""
+    counts = commitment_counts()
+    by_city = pledged_by_city()
     return [
-        commitments_by_status(),
+        commitments_by_status(counts),
         commitments_by_theme(),
-        commitments_by_region(),
-        pledged_by_agreement(totals=totals),
-        pledged_by_city(totals=totals),
+        commitments_by_region(counts),
+        pledged_by_agreement(totals=by_city["totals"]),
+        by_city,
         forums_over_time(),
     ]
