@@ -1,0 +1,70 @@
+"""Creates (or finds) a user and lets them act for a city in the staff portal."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from cities.models import City, CityStaffMembership
+from commitments.models import CITY_STAFF_GROUP
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a city staff user if needed and attach it to a city, in the "
+        f'"{CITY_STAFF_GROUP}" group.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("city_slug", metavar="CITY_SLUG")
+        parser.add_argument("--email", default="", help="The user's email address.")
+
+    def handle(self, *args, username, city_slug, email, **options):
+        User = get_user_model()
+        city = City.objects.filter(slug=city_slug).first()
+        if city is None:
+            raise CommandError(
+                f'No city with the slug "{city_slug}". Known slugs look like "barcelona"; '
+                "see /cities/ or the admin for the list."
+            )
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise CommandError(f'"{email}" is not a valid email address.') from None
+        group = Group.objects.filter(name=CITY_STAFF_GROUP).first()
+        if group is None:
+            raise CommandError(f'The "{CITY_STAFF_GROUP}" group is missing: run migrate first.')
+
+        with transaction.atomic():
+            user = User.objects.filter(username=username).first()
+            created = user is None
+            if created:
+                user = User(username=username, email=email)
+                user.set_unusable_password()
+                try:
+                    user.full_clean()
+                except ValidationError as exc:
+                    raise CommandError("; ".join(exc.messages)) from None
+                user.save()
+            elif email and user.email != email:
+                user.email = email
+                user.save(update_fields=["email"])
+            user.groups.add(group)
+            _membership, attached = CityStaffMembership.objects.get_or_create(user=user, city=city)
+
+        if created:
+            self.stdout.write(self.style.SUCCESS(f'Created user "{username}".'))
+        if attached:
+            self.stdout.write(self.style.SUCCESS(f'"{username}" now acts for {city.name}.'))
+        else:
+            self.stdout.write(f'"{username}" already acts for {city.name}: nothing changed.')
+        if created or not user.has_usable_password():
+            # Django's password reset skips unusable passwords, so the first one is set here.
+            self.stdout.write(
+                "The user has no password yet and cannot log in until one is set: "
+                f'run "python manage.py changepassword {username}".'
+            )
