@@ -1,25 +1,228 @@
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
+from core import geo
+from core.dates import iso_partial_date
+from core.listing import Column, Facet, Listing, Sort, browse
+from forums.models import Clause
+
+from .filters import CommitmentFilterSet, RelocationFilterSet
 from .models import Commitment, RelocationAgreement
+
+PUBLISHED = Commitment.PublicationState.PUBLISHED
+
+
+def _codes(related, attribute="slug"):
+    return [getattr(item, attribute) for item in related.all()]
+
+
+def _amount(value):
+    return None if value is None else str(value)
+
+
+COMMITMENTS = Listing(
+    name="commitments",
+    filterset_class=CommitmentFilterSet,
+    # Only published commitments are public: every query of the list starts here.
+    queryset=lambda: Commitment.objects.published().select_related("city"),
+    sorts=(
+        Sort(
+            "published", _("Recently published"), (F("published_at").desc(nulls_last=True), "-pk")
+        ),
+        Sort("title", _("Title"), ("title", "pk")),
+        Sort("city", _("City"), ("city__name", "title", "pk")),
+        Sort("target", _("Target date"), (F("target_date").asc(nulls_last=True), "pk")),
+        Sort("progress", _("Progress"), ("-progress", "title", "pk")),
+    ),
+    facets=(
+        Facet("status", "status"),
+        Facet("region", "city__region"),
+        Facet("country", "city__country", top=10, labeller=geo.country_name),
+        Facet("city", "city__slug", "city__name", top=10),
+        Facet("theme", "themes__slug", "themes__name"),
+        Facet("framework", "framework_items__code", "framework_items__code", top=10),
+        Facet("outcome", "outcome_document__slug", "outcome_document__title"),
+        Facet("forum", "outcome_document__forum__slug", "outcome_document__forum__title"),
+        Facet("year", "start_date__year"),
+    ),
+    columns=(
+        Column("id", lambda c: c.pk),
+        Column("title", lambda c: c.title),
+        Column("city", lambda c: c.city.slug),
+        Column("city_name", lambda c: c.city.name),
+        Column("country", lambda c: c.city.country),
+        Column("region", lambda c: c.city.region),
+        Column("status", lambda c: c.status),
+        Column("progress", lambda c: c.progress),
+        Column("overdue", lambda c: c.is_overdue),
+        Column("stale", lambda c: c.is_stale),
+        Column("last_update_on", lambda c: c.last_update_on),
+        Column("start_date", lambda c: c.start_date),
+        Column("target_date", lambda c: c.target_date),
+        Column("outcome", lambda c: c.outcome_document.slug if c.outcome_document else None),
+        Column(
+            "forum",
+            lambda c: (
+                c.outcome_document.forum.slug
+                if c.outcome_document and c.outcome_document.forum
+                else None
+            ),
+        ),
+        Column("themes", lambda c: _codes(c.themes)),
+        Column("framework_items", lambda c: _codes(c.framework_items, "code")),
+        Column("description", lambda c: c.description),
+        Column("resources_needed", lambda c: _amount(c.resources_needed)),
+        Column("resources_secured", lambda c: _amount(c.resources_secured)),
+        Column("currency", lambda c: c.currency),
+        Column("resources_note", lambda c: c.resources_note),
+        Column("published_at", lambda c: c.published_at),
+        Column("source_url", lambda c: c.source_url),
+        Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
+    ),
+    decorate=lambda qs: qs.with_flags(),
+    download_decorate=lambda qs: (
+        qs.with_flags()
+        .select_related("outcome_document__forum")
+        .prefetch_related("themes", "framework_items")
+    ),
+)
+
+
+def _decorate_agreements(qs):
+    return qs.with_totals().select_related("network")
+
+
+RELOCATIONS = Listing(
+    name="relocations",
+    filterset_class=RelocationFilterSet,
+    queryset=lambda: RelocationAgreement.objects.select_related("origin", "destination"),
+    sorts=(
+        Sort("signed", _("Latest signed"), (F("signed_on").desc(nulls_last=True), "-pk")),
+        Sort("pledged", _("People pledged"), ("-people_pledged", "-pk")),
+        Sort("origin", _("Origin city"), ("origin__name", "destination__name", "pk")),
+        Sort("destination", _("Destination city"), ("destination__name", "origin__name", "pk")),
+    ),
+    facets=(
+        Facet("status", "status"),
+        Facet("group", "population_group"),
+        Facet("year", "signed_on__year"),
+        Facet("city", "slug", "name", top=10, sides=("origin", "destination")),
+        Facet("origin", "origin__slug", "origin__name", top=10),
+        Facet("destination", "destination__slug", "destination__name", top=10),
+        Facet(
+            "country",
+            "country",
+            top=10,
+            sides=("origin", "destination"),
+            labeller=geo.country_name,
+        ),
+    ),
+    columns=(
+        Column("id", lambda a: a.pk),
+        Column("origin", lambda a: a.origin.slug),
+        Column("origin_name", lambda a: a.origin.name),
+        Column("origin_country", lambda a: a.origin.country),
+        Column("destination", lambda a: a.destination.slug),
+        Column("destination_name", lambda a: a.destination.name),
+        Column("destination_country", lambda a: a.destination.country),
+        Column("population_group", lambda a: a.population_group),
+        Column("people_pledged", lambda a: a.people_pledged),
+        Column("people_relocated", lambda a: a.relocated),
+        Column("people_remaining", lambda a: a.remaining),
+        Column("status", lambda a: a.status),
+        Column("network", lambda a: a.network.slug if a.network else None),
+        Column("framework_item", lambda a: a.framework_item.code if a.framework_item else None),
+        Column("signed_on", lambda a: iso_partial_date(a.signed_on, a.signed_precision)),
+        Column("period_start", lambda a: a.period_start),
+        Column("period_end", lambda a: a.period_end),
+        Column("notes", lambda a: a.notes),
+        Column("source_url", lambda a: a.source_url),
+        Column("url", lambda a: a.get_absolute_url(), absolute_url=True),
+    ),
+    decorate=_decorate_agreements,
+    download_decorate=lambda qs: _decorate_agreements(qs).select_related("framework_item"),
+)
 
 
 def commitment_list(request):
-    commitments = Commitment.objects.published().select_related("city")
-    return render(request, "commitments/commitment_list.html", {"commitments": commitments})
+    result = browse(request, COMMITMENTS)
+    if result.download:
+        return result.download
+    return render(
+        request, "commitments/commitment_list.html", result.context, status=result.status
+    )
 
 
 def commitment_detail(request, pk):
-    commitment = get_object_or_404(Commitment.objects.published().select_related("city"), pk=pk)
-    return render(request, "commitments/commitment_detail.html", {"commitment": commitment})
+    commitment = get_object_or_404(
+        Commitment.objects.published()
+        .with_flags()
+        .select_related("city", "outcome_document__forum")
+        .prefetch_related(
+            "themes",
+            "framework_items__framework",
+            "updates",
+            Prefetch("clauses", Clause.objects.select_related("document")),
+        ),
+        pk=pk,
+    )
+    context = {
+        "commitment": commitment,
+        "changes": _public_changes(commitment),
+    }
+    return render(request, "commitments/commitment_detail.html", context)
+
+
+# Fields of the review workflow and bookkeeping: how a commitment got published is the
+# secretariat's business, and who edited it is personal data.
+PRIVATE_FIELDS = {
+    "id", "version", "created_at", "updated_at", "created_by", "publication_state",
+    "review_comment", "submitted_at", "published_at", "pending_changes",
+}  # fmt: skip
+
+
+def _public_changes(commitment):
+    """What changed and when, newest first: field names and dates, no one's name.
+
+    Only what happened while the commitment was public: when it was published and
+    which fields changed afterwards. Drafts and proposals awaiting review stay out.
+    """
+    fields = [f for f in Commitment._meta.concrete_fields if f.name not in PRIVATE_FIELDS]
+    records = commitment.history.order_by("history_date", "history_id")
+    changes = []
+    previous = None
+    for record in records:
+        if record.publication_state == PUBLISHED:
+            if previous is None or previous.publication_state != PUBLISHED:
+                changes.append({"date": record.history_date, "published": True, "fields": []})
+            else:
+                changed = [
+                    f.verbose_name
+                    for f in fields
+                    if getattr(record, f.attname) != getattr(previous, f.attname)
+                ]
+                if changed:
+                    changes.append({"date": record.history_date, "fields": changed})
+        previous = record
+    changes.reverse()
+    return changes
 
 
 def relocation_list(request):
-    agreements = RelocationAgreement.objects.with_totals().select_related("origin", "destination")
-    return render(request, "commitments/relocation_list.html", {"agreements": agreements})
+    result = browse(request, RELOCATIONS)
+    if result.download:
+        return result.download
+    return render(
+        request, "commitments/relocation_list.html", result.context, status=result.status
+    )
 
 
 def relocation_detail(request, pk):
     agreement = get_object_or_404(
-        RelocationAgreement.objects.with_totals().select_related("origin", "destination"), pk=pk
+        RelocationAgreement.objects.with_totals()
+        .select_related("origin", "destination", "network", "framework_item")
+        .prefetch_related("transfers__reported_by_city"),
+        pk=pk,
     )
     return render(request, "commitments/relocation_detail.html", {"agreement": agreement})

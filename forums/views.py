@@ -1,23 +1,156 @@
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
-from .models import Forum, OutcomeDocument
+from commitments.models import Commitment
+from core import geo
+from core.dates import iso_partial_date
+from core.listing import Column, Facet, Listing, Sort, browse
+
+from .filters import ForumFilterSet, OutcomeFilterSet
+from .models import Clause, Endorsement, Forum, OutcomeDocument
+
+PUBLISHED = Commitment.PublicationState.PUBLISHED
+
+
+def _slugs(related, attribute="slug"):
+    return [getattr(item, attribute) for item in related.all()]
+
+
+FORUMS = Listing(
+    name="forums",
+    filterset_class=ForumFilterSet,
+    queryset=lambda: Forum.objects.select_related("host_city"),
+    sorts=(
+        Sort("date", _("Latest first"), ("-start_date", "-edition")),
+        Sort("edition", _("Edition"), ("edition",)),
+        Sort("title", _("Title"), ("title", "edition")),
+    ),
+    facets=(
+        Facet("year", "year"),
+        Facet("country", "host_city__country", top=10, labeller=geo.country_name),
+    ),
+    columns=(
+        Column("slug", lambda f: f.slug),
+        Column("edition", lambda f: f.edition),
+        Column("title", lambda f: f.title),
+        Column("theme", lambda f: f.theme),
+        Column("year", lambda f: f.year),
+        Column("start_date", lambda f: iso_partial_date(f.start_date, f.date_precision)),
+        Column("end_date", lambda f: iso_partial_date(f.end_date, f.date_precision)),
+        Column("host_city", lambda f: f.host_city.slug),
+        Column("host_city_name", lambda f: f.host_city.name),
+        Column("host_country", lambda f: f.host_city.country),
+        Column("summary", lambda f: f.summary),
+        Column("source_url", lambda f: f.source_url),
+        Column("url", lambda f: f.get_absolute_url(), absolute_url=True),
+    ),
+)
+
+
+def _endorsements():
+    return Endorsement.objects.select_related("city")
+
+
+def _decorate_outcomes(qs):
+    return qs.annotate(
+        endorsement_count=Count("endorsements", distinct=True),
+        published_commitment_count=Count(
+            "commitments", filter=Q(commitments__publication_state=PUBLISHED), distinct=True
+        ),
+    )
+
+
+OUTCOMES = Listing(
+    name="outcomes",
+    filterset_class=OutcomeFilterSet,
+    queryset=lambda: OutcomeDocument.objects.select_related("forum"),
+    sorts=(
+        Sort("adopted", _("Latest first"), (F("adopted_on").desc(nulls_last=True), "title")),
+        Sort("title", _("Title"), ("title", "pk")),
+    ),
+    facets=(
+        Facet("forum", "forum__slug", "forum__title"),
+        Facet("kind", "kind"),
+        Facet("year", "adopted_on__year"),
+        Facet("theme", "themes__slug", "themes__name"),
+        Facet("endorsed_by", "endorsements__city__slug", "endorsements__city__name", top=10),
+    ),
+    columns=(
+        Column("slug", lambda o: o.slug),
+        Column("title", lambda o: o.title),
+        Column("kind", lambda o: o.kind),
+        Column("forum", lambda o: o.forum.slug if o.forum else None),
+        Column("adopted_on", lambda o: iso_partial_date(o.adopted_on, o.adopted_precision)),
+        Column("language", lambda o: o.language),
+        Column("summary", lambda o: o.summary),
+        Column("themes", lambda o: _slugs(o.themes)),
+        Column("framework_items", lambda o: _slugs(o.framework_items, "code")),
+        Column("endorsed_by", lambda o: [e.city.slug for e in o.endorsements.all()]),
+        Column("published_commitments", lambda o: o.published_commitment_count),
+        Column("pdf_url", lambda o: o.pdf.url if o.pdf else None, absolute_url=True),
+        Column("source_url", lambda o: o.source_url),
+        Column("url", lambda o: o.get_absolute_url(), absolute_url=True),
+    ),
+    decorate=_decorate_outcomes,
+    download_decorate=lambda qs: _decorate_outcomes(qs).prefetch_related(
+        "themes", "framework_items", Prefetch("endorsements", _endorsements())
+    ),
+)
 
 
 def forum_list(request):
-    forums = Forum.objects.select_related("host_city").latest_first()
-    return render(request, "forums/forum_list.html", {"forums": forums})
+    result = browse(request, FORUMS)
+    if result.download:
+        return result.download
+    return render(request, "forums/forum_list.html", result.context, status=result.status)
 
 
 def forum_detail(request, slug):
     forum = get_object_or_404(Forum.objects.select_related("host_city"), slug=slug)
-    return render(request, "forums/forum_detail.html", {"forum": forum})
+    context = {
+        "forum": forum,
+        "partnerships": forum.partnerships.select_related("organization").order_by(
+            "role", "organization__name"
+        ),
+        "participations": forum.participations.select_related("city").order_by(
+            "role", "city__name"
+        ),
+        "outcomes": forum.outcome_documents.order_by("adopted_on", "title"),
+        "practices": forum.good_practices.select_related("city").order_by("title"),
+    }
+    return render(request, "forums/forum_detail.html", context)
 
 
 def outcome_list(request):
-    outcomes = OutcomeDocument.objects.select_related("forum")
-    return render(request, "forums/outcome_list.html", {"outcomes": outcomes})
+    result = browse(request, OUTCOMES)
+    if result.download:
+        return result.download
+    return render(request, "forums/outcome_list.html", result.context, status=result.status)
 
 
 def outcome_detail(request, slug):
-    outcome = get_object_or_404(OutcomeDocument, slug=slug)
-    return render(request, "forums/outcome_detail.html", {"outcome": outcome})
+    published = Commitment.objects.published().select_related("city").order_by("city__name")
+    outcome = get_object_or_404(
+        OutcomeDocument.objects.select_related("forum__host_city").prefetch_related(
+            "themes",
+            "framework_items__framework",
+            Prefetch(
+                "clauses",
+                Clause.objects.prefetch_related(
+                    Prefetch("commitments", published, to_attr="published_commitments")
+                ),
+            ),
+            Prefetch("endorsements", _endorsements(), to_attr="endorsement_list"),
+        ),
+        slug=slug,
+    )
+    clauses = list(outcome.clauses.all())
+    context = {
+        "outcome": outcome,
+        "clauses": clauses,
+        "unanswered": [clause for clause in clauses if not clause.published_commitments],
+        "endorsements": outcome.endorsement_list,
+        "commitment_count": published.filter(outcome_document=outcome).count(),
+    }
+    return render(request, "forums/outcome_detail.html", context)

@@ -1,0 +1,466 @@
+"""One way to browse every public list: filter, facet, sort, paginate and download.
+
+A list (cities, forums, outcome documents, commitments, relocation agreements) is
+described once by a ``Listing``; ``browse(request, listing)`` binds its FilterSet to
+the query string and answers with either a download or the context of the page. The
+whole state lives in the URL, so any view can be linked to and shared.
+
+- An unknown filter value, sort or format makes the page answer 400 with the form and
+  the error by the field; a page past the end or not a number is a 404.
+- Facet counts: next to each option, the number of rows it would give within the
+  current selection of the *other* filters. One grouped query per facet (two or
+  three for a facet over either side of an agreement), never one per option.
+- Downloads (``?format=csv`` / ``?format=json``): every row the filters select,
+  streamed in chunks with the same related data as the page, UTF-8, stable columns.
+"""
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.paginator import InvalidPage, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, F, QuerySet
+from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.search import clean_query, with_rank
+
+DOWNLOAD_CHUNK_SIZE = 1000
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+# The sort by search rank, offered when ``q`` is given (and its default then).
+RELEVANCE = "relevance"
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    label: Any
+    ordering: tuple
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Counts for the options of one filter.
+
+    ``key`` is the ORM path of the value the filter's parameter takes (a slug, a
+    code, a choice); ``label`` the ORM path of a readable name, or empty to use the
+    filter's choices (through ``labeller`` when the choices say no more than a code).
+    ``top`` keeps the N options with the most rows (plus any selected), for facets
+    over large tables. ``sides`` counts a row once for an option found on either of
+    its sides (origin or destination of an agreement).
+    """
+
+    name: str
+    key: str
+    label: str = ""
+    top: int | None = None
+    sides: tuple = ()
+    labeller: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the downloads: a stable name and how to read it from a row."""
+
+    name: str
+    value: Callable
+    absolute_url: bool = False
+
+
+@dataclass(frozen=True)
+class Listing:
+    name: str
+    filterset_class: type
+    queryset: Callable[[], QuerySet]
+    sorts: tuple
+    facets: tuple
+    columns: tuple
+    # Annotations and related rows the shown (or downloaded) rows need.
+    decorate: Callable[[QuerySet], QuerySet] = lambda qs: qs
+    download_decorate: Callable[[QuerySet], QuerySet] | None = None
+    per_page: int = 25
+
+
+@dataclass
+class Option:
+    value: str
+    label: Any
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class FacetView:
+    name: str
+    label: Any
+    options: list
+    errors: list
+    input_id: str
+
+
+@dataclass
+class ActiveFilter:
+    name: str
+    label: Any
+    value_label: Any
+    remove_url: str
+
+
+@dataclass
+class ListPage:
+    """What the list templates and their partials read."""
+
+    listing: Listing
+    form: forms.Form
+    controls: forms.Form
+    is_valid: bool
+    facets: list = field(default_factory=list)
+    active_filters: list = field(default_factory=list)
+    sort_options: list = field(default_factory=list)
+    sort: str = ""
+    sort_given: bool = False
+    state: list = field(default_factory=list)
+    page: Any = None
+    rows: list = field(default_factory=list)
+    page_links: list = field(default_factory=list)
+    previous_url: str = ""
+    next_url: str = ""
+    download_urls: dict = field(default_factory=dict)
+    clear_url: str = "?"
+
+    @property
+    def total(self):
+        return self.page.paginator.count if self.page else 0
+
+    @property
+    def q(self):
+        return self.form["q"]
+
+
+@dataclass
+class Browse:
+    """The outcome of ``browse``: a download to return as is, or a page to render."""
+
+    context: dict
+    status: int = 200
+    download: StreamingHttpResponse | None = None
+
+
+class ListControlsForm(forms.Form):
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    format = forms.ChoiceField(
+        label=_("Download format"),
+        required=False,
+        choices=[("", "")] + [(key, key.upper()) for key in FORMATS],
+    )
+
+    def __init__(self, *args, sorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [("", ""), (RELEVANCE, _("Best match"))] + [
+            (s.key, s.label) for s in sorts
+        ]
+
+
+def browse(request, listing):
+    filterset = listing.filterset_class(request.GET, queryset=listing.queryset(), request=request)
+    controls = ListControlsForm(request.GET, sorts=listing.sorts)
+    # Validate both, so every error is shown at once.
+    is_valid = filterset.is_valid() & controls.is_valid()
+    # Links on the page carry the state without what could not be understood, so
+    # that following one leads out of the error.
+    data = request.GET.copy()
+    for name in (*filterset.form.errors, *controls.errors):
+        data.pop(name, None)
+    result = ListPage(listing=listing, form=filterset.form, controls=controls, is_valid=is_valid)
+
+    q = clean_query(filterset.form.cleaned_data.get("q"))
+    sorts = (*listing.sorts, Sort(RELEVANCE, _("Best match"), listing.sorts[0].ordering))
+    sort_key = controls.cleaned_data.get("sort") or (RELEVANCE if q else listing.sorts[0].key)
+    sort = next((s for s in sorts if s.key == sort_key), listing.sorts[0])
+    result.sort = sort.key
+    result.sort_given = bool(controls.cleaned_data.get("sort"))
+    result.sort_options = [(s.key, s.label) for s in sorts if q or s.key != RELEVANCE]
+    result.state = [
+        (key, value)
+        for key, values in data.lists()
+        if key not in ("page", "format", "sort")
+        for value in values
+    ]
+    result.clear_url = _url(data, drop=list(filterset.filters))
+
+    if is_valid and controls.cleaned_data.get("format"):
+        rows = _sorted(_filtered(listing, filterset), sort, q)
+        fmt = controls.cleaned_data["format"]
+        return Browse(context={}, download=_download(request, listing, rows, fmt))
+
+    result.facets = _facets(data, listing, filterset)
+    result.active_filters = _active_filters(data, filterset, result.facets)
+    if not is_valid:
+        return Browse(context={"listing": result}, status=400)
+
+    rows = _sorted(_filtered(listing, filterset), sort, q)
+
+    paginator = Paginator(rows, listing.per_page)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404(_("There is no such page.")) from None
+    if paginator.count:
+        page.object_list = list(listing.decorate(rows)[page.start_index() - 1 : page.end_index()])
+    result.page = page
+    result.rows = page.object_list
+    result.page_links = [
+        (number, _url(data, set_={"page": number}) if isinstance(number, int) else "")
+        for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    if page.has_previous():
+        result.previous_url = _url(data, set_={"page": page.previous_page_number()})
+    if page.has_next():
+        result.next_url = _url(data, set_={"page": page.next_page_number()})
+    result.download_urls = {fmt: _url(data, set_={"format": fmt}) for fmt in FORMATS}
+    return Browse(context={"listing": result, "rows": result.rows})
+
+
+def _sorted(rows, sort, q):
+    if sort.key == RELEVANCE and q:
+        return with_rank(rows, q).order_by("-search_rank", *sort.ordering)
+    return rows.order_by(*sort.ordering)
+
+
+def _filtered(listing, filterset, *, exclude=None):
+    """The public rows that the filters (all, or all but ``exclude``) select.
+
+    Filters over to-many relations join and de-duplicate; wrapping them in
+    ``pk IN (...)`` keeps the outer query free of DISTINCT and of duplicated rows,
+    so that sums and maxima annotated on it stay right.
+    """
+    base = listing.queryset()
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    narrowed = base
+    active = False
+    for name, value in cleaned.items():
+        if name == exclude or not value:
+            continue
+        narrowed = filterset.filters[name].filter(narrowed, value)
+        active = True
+    if not active:
+        return base
+    return base.filter(pk__in=narrowed.order_by().values("pk"))
+
+
+def _facets(data, listing, filterset):
+    form = filterset.form
+    views = []
+    for facet in listing.facets:
+        rows = _filtered(listing, filterset, exclude=facet.name).order_by()
+        selected = [value for value in data.getlist(facet.name) if value != ""]
+        counts, labels = _facet_counts(facet, rows, selected)
+        choices = _choice_labels(filterset.filters[facet.name])
+        options = []
+        ordered = list(counts)
+        ordered += [value for value in selected if value not in counts]
+        for value in ordered:
+            if facet.labeller:
+                label = facet.labeller(value)
+            else:
+                label = labels.get(value) or choices.get(value) or value
+            options.append(
+                Option(
+                    value=value,
+                    label=label,
+                    count=counts.get(value, 0),
+                    selected=value in selected,
+                    url=_url(data, set_={facet.name: value}),
+                )
+            )
+        if not facet.top and choices:
+            # Few, fixed choices: keep their natural order (planned, in progress, ...).
+            order = {value: position for position, value in enumerate(choices)}
+            options.sort(key=lambda o: order.get(o.value, len(order)))
+        views.append(
+            FacetView(
+                name=facet.name,
+                label=filterset.filters[facet.name].label,
+                options=options,
+                errors=form.errors.get(facet.name, []),
+                input_id=f"filter-{facet.name}",
+            )
+        )
+    return views
+
+
+def _facet_counts(facet, rows, selected):
+    """{value: count} in the order to show, and {value: label}; one grouped query."""
+    if facet.sides:
+        counts, labels = Counter(), {}
+        for side in facet.sides:
+            side_counts, side_labels = _grouped(rows, f"{side}__{facet.key}", _side(facet, side))
+            counts.update(side_counts)
+            labels.update(side_labels)
+        # A row with the same value on both sides (two cities of one country) counts once.
+        first, second = (f"{side}__{facet.key}" for side in facet.sides[:2])
+        same, _labels = _grouped(rows.filter(**{first: F(second)}), first, "")
+        counts.subtract(same)
+        ranked = sorted(
+            (value for value, count in counts.items() if count > 0),
+            key=lambda value: (-counts[value], str(labels.get(value, value))),
+        )
+        if facet.top:
+            ranked = ranked[: facet.top] + [
+                value for value in ranked[facet.top :] if value in selected
+            ]
+        return {value: counts[value] for value in ranked}, labels
+
+    if not facet.top:
+        return _grouped(rows, facet.key, facet.label)
+    counts, labels = _grouped(rows, facet.key, facet.label, limit=facet.top)
+    missing = [value for value in selected if value not in counts]
+    if missing:
+        extra_counts, extra_labels = _grouped(
+            rows.filter(**{f"{facet.key}__in": missing}), facet.key, facet.label
+        )
+        counts.update(extra_counts)
+        labels.update(extra_labels)
+    return counts, labels
+
+
+def _side(facet, side):
+    return f"{side}__{facet.label}" if facet.label else ""
+
+
+def _grouped(rows, key, label, limit=None):
+    values = {"facet_value": F(key)}
+    if label:
+        values["facet_label"] = F(label)
+    grouped = rows.values(**values).annotate(facet_count=Count("pk", distinct=True))
+    grouped = grouped.order_by("-facet_count", *values)
+    if limit:
+        # One more than needed: rows with no value (no theme...) form a group too.
+        grouped = grouped[: limit + 1]
+    counts, labels = {}, {}
+    for group in grouped:
+        if group["facet_value"] is None:
+            continue
+        value = str(group["facet_value"])
+        counts[value] = group["facet_count"]
+        if label:
+            labels[value] = group["facet_label"]
+    if limit:
+        counts = dict(list(counts.items())[:limit])
+    return counts, labels
+
+
+def _choice_labels(filter_):
+    choices = filter_.extra.get("choices")
+    if not choices or callable(choices):
+        return {}
+    return {str(value): label for value, label in choices}
+
+
+def _active_filters(data, filterset, facets):
+    labels = {
+        (facet.name, option.value): option.label for facet in facets for option in facet.options
+    }
+    active = []
+    given = [(key, value) for key in filterset.filters for value in data.getlist(key) if value]
+    for name, value in given:
+        value_label = f"“{value}”" if name == "q" else labels.get((name, value), value)
+        active.append(
+            ActiveFilter(
+                name=name,
+                label=filterset.filters[name].label,
+                value_label=value_label,
+                remove_url=_url(data, remove=(name, value)),
+            )
+        )
+    return active
+
+
+def _url(data, *, set_=None, remove=None, drop=()):
+    """The current query string with one change; always back to the first page."""
+    query = data.copy()
+    for key in ("page", "format", *drop):
+        query.pop(key, None)
+    if remove:
+        name, value = remove
+        query.setlist(name, [v for v in query.getlist(name) if v != value])
+    for key, value in (set_ or {}).items():
+        query.setlist(key, [str(value)])
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+# Downloads ------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write() hands the CSV line back, for streaming."""
+
+    def write(self, value):
+        return value
+
+
+def _download(request, listing, rows, fmt):
+    decorate = listing.download_decorate or listing.decorate
+    objects = decorate(rows).iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
+    columns = listing.columns
+    base_url = request.build_absolute_uri("/")[:-1]
+
+    def record(obj):
+        values = {}
+        for column in columns:
+            value = column.value(obj)
+            if column.absolute_url and value:
+                value = base_url + value
+            values[column.name] = value
+        return values
+
+    stream = _csv_lines(columns, objects, record) if fmt == "csv" else _json_lines(objects, record)
+    response = StreamingHttpResponse(stream, content_type=FORMATS[fmt])
+    filename = f"{listing.name}-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_lines(columns, objects, record):
+    writer = csv.writer(_Echo())
+    yield writer.writerow([column.name for column in columns])
+    for obj in objects:
+        yield writer.writerow([_csv_cell(value) for value in record(obj).values()])
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(str(item) for item in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _json_lines(objects, record):
+    yield "["
+    separator = "\n"
+    for obj in objects:
+        yield separator + json.dumps(record(obj), cls=DjangoJSONEncoder, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
