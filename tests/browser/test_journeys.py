@@ -1,0 +1,141 @@
+"""What people click through, in a real browser, with the keyboard alone.
+
+Every journey here is driven by Tab, Shift+Tab, Space, Enter and typing: if a
+control cannot be reached or used without a mouse, the journey fails.
+"""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from commitments.models import Commitment
+from tests.browser.helpers import PHONE, log_in, log_out, no_horizontal_scroll, screenshot, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _press(page, selector, key="Enter"):
+    tab_to(page, selector)
+    page.keyboard.press(key)
+
+
+def _follow(page, selector):
+    """Tabs to a link or button and presses Enter, waiting for the next page."""
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def _list_titles(page):
+    return set(page.locator(".results a[href^='/commitments/']").all_inner_texts()) - {""}
+
+
+def test_a_visitor_filters_commitments_opens_one_and_downloads_the_csv(page, network):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+
+    _follow(page, ".site-nav a[href='/commitments/']")
+    page.wait_for_url("**/commitments/")
+    # Filter: status "in progress", by the checkbox and the Apply button.
+    _press(page, "input[name=status][value=in_progress]", key="Space")
+    _follow(page, ".filters button[type=submit]")
+    page.wait_for_url(re.compile(r"status=in_progress"))
+    wanted = {"Sample: language classes for newcomers", "Sample: housing first for new arrivals"}
+    assert wanted <= _list_titles(page)
+    assert "Sample: one-stop welcome office" not in _list_titles(page)
+    screenshot(page, "commitments-filtered")
+
+    housing = network["commitments"]["Sample: housing first for new arrivals"]
+    _follow(page, f".results a[href='/commitments/{housing.pk}/']")
+    page.wait_for_url(f"**/commitments/{housing.pk}/")
+    assert page.locator("h1").inner_text() == housing.title
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"status=in_progress"))
+    with page.expect_download() as download:
+        _press(page, ".downloads a[href*='format=csv']")
+    content = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    titles = {row["title"] for row in rows}
+    assert titles == wanted, rows  # every row the filter selects, and only those
+    assert all(row.get("status") in ("in_progress", "in progress") for row in rows), rows
+
+
+def test_staff_log_a_commitment_a_curator_publishes_it_and_it_appears(
+    page, city_staff, curator_user
+):
+    title = "Sample: night-school places for adult newcomers"
+    log_in(page, city_staff.username, keyboard=True)
+    page.wait_for_url("**/portal/")
+    _follow(page, "a[href^='/portal/commitments/new/']")
+    page.wait_for_url("**/portal/commitments/new/**")
+    tab_to(page, "#id_title")
+    page.keyboard.type(title)
+    page.keyboard.press("Tab")
+    page.keyboard.type("Sample record typed by the browser tests.")
+    _press(page, "input[name=themes]", key="Space")
+    _follow(page, "form.portal-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/portal/commitments/\d+/edit/"))
+    commitment = Commitment.objects.get(title=title)
+    assert commitment.publication_state == "draft"
+
+    _follow(page, f"form[action$='/commitments/{commitment.pk}/submit/'] button")
+    page.wait_for_url("**/portal/")
+    commitment.refresh_from_db()
+    assert commitment.publication_state == "submitted"
+    _follow(page, "footer form[action$='/logout/'] button")
+
+    page.goto("/commitments/")
+    assert title not in _list_titles(page)  # not public before a curator publishes it
+
+    log_in(page, curator_user.username, keyboard=True)
+    page.wait_for_url("**/portal/")
+    _follow(page, f"form[action$='/commitments/{commitment.pk}/publish/'] button")
+    commitment.refresh_from_db()
+    assert commitment.publication_state == "published"
+    log_out(page)
+
+    page.goto("/commitments/")
+    assert title in _list_titles(page)
+    _follow(page, f".results a[href='/commitments/{commitment.pk}/']")
+    page.wait_for_url(f"**/commitments/{commitment.pk}/")
+    assert page.locator("h1").inner_text() == title
+
+
+def test_a_reader_switches_to_spanish(page, network):
+    page.goto("/commitments/?status=planned")
+    _follow(page, ".language-switcher a[lang=es]")
+    page.wait_for_url("**/es/commitments/?status=planned")
+
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").inner_text() == "Compromisos"
+    assert page.locator(".site-nav a[href='/es/cities/']").inner_text() == "Ciudades"
+    # The filter survives the switch, and links keep the reader in Spanish.
+    assert "Sample: one-stop welcome office" in _list_titles(page)
+    _follow(page, ".site-nav a[href='/es/relocations/']")
+    page.wait_for_url("**/es/relocations/")
+    assert page.locator("html").get_attribute("lang") == "es"
+
+
+def test_pages_fit_a_phone_and_screenshots_are_taken(new_page, network):
+    agreement = network["agreement"]
+    pages = {
+        "home": "/",
+        "commitments-filtered": "/commitments/?status=in_progress&theme=housing",
+        "city": "/cities/barcelona/",
+        "agreement": agreement.get_absolute_url(),
+    }
+    desktop, phone = new_page(), new_page(viewport=PHONE)
+    for name, url in pages.items():
+        for page in (desktop, phone):
+            page.goto(url)
+            assert no_horizontal_scroll(page), (url, page.viewport_size)
+            screenshot(page, name)
+    for url in ["/cities/", "/forums/", "/outcomes/", "/relocations/", "/search/?q=quito"]:
+        phone.goto(url)
+        assert no_horizontal_scroll(phone), url
+    assert not desktop.console_errors and not phone.console_errors
