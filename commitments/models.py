@@ -327,9 +327,10 @@ class RelocationAgreementQuerySet(models.QuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            Q(origin__staff_memberships__user=user) | Q(destination__staff_memberships__user=user)
-        ).distinct()
+        # A subquery, not a join through the memberships: a join repeats each row once
+        # per staff member of the other city, which inflates ``with_totals()`` sums.
+        own_cities = City.objects.filter(staff_memberships__user=user).values("pk")
+        return self.filter(Q(origin__in=own_cities) | Q(destination__in=own_cities))
 
 
 class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):

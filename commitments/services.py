@@ -103,13 +103,19 @@ def return_to_city(commitment, user, comment):
 
 
 @transaction.atomic
-def propose_changes(commitment, user, changes):
+def propose_changes(commitment, user, changes, *, replace=False):
     """Staff edit a published commitment: the reviewed fields wait for a curator.
 
     ``changes`` maps field names to new values (JSON-serialisable: dates as ISO
     strings, decimals as strings). Fields outside REVIEWED_FIELDS apply at once.
+    With ``replace``, the reviewed fields in ``changes`` become the whole proposal
+    (an edit form shows the full proposed version, so leaving a field at its
+    approved value withdraws an earlier proposal for it).
     """
-    pending = dict(commitment.pending_changes or {})
+    if commitment.publication_state != Commitment.PublicationState.PUBLISHED:
+        # A draft or returned commitment is edited directly; a submitted one waits.
+        raise ValidationError(_("Only a published commitment takes proposed changes."))
+    pending = {} if replace else dict(commitment.pending_changes or {})
     for name, value in changes.items():
         if name in REVIEWED_FIELDS:
             pending[name] = value
@@ -162,7 +168,14 @@ def add_progress_update(commitment, user, *, date, text, percent, evidence_url="
     )
     update.full_clean()
     update.save()
-    if commitment.progress != percent and commitment.status != Commitment.Status.ACHIEVED:
+    # The commitment's progress follows its latest report: a late entry for an
+    # earlier date joins the timeline without winding the progress back.
+    latest = commitment.updates.order_by("-date", "-created_at", "-pk").first()
+    if (
+        latest.pk == update.pk
+        and commitment.progress != percent
+        and commitment.status != Commitment.Status.ACHIEVED
+    ):
         commitment.progress = percent
         _save(commitment, user, "progress reported")
     return update
@@ -179,6 +192,17 @@ def verify_update(update, user):
 
 def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes=""):
     """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge."""
+    if reported_by_city is not None and reported_by_city.pk not in (
+        agreement.origin_id,
+        agreement.destination_id,
+    ):
+        raise ValidationError(
+            {
+                "reported_by_city": _(
+                    "Only a city that is party to the agreement reports transfers."
+                )
+            }
+        )
     transfer = Transfer(
         agreement=agreement,
         date=date,
@@ -200,6 +224,9 @@ def confirm_transfer(transfer, user, city):
         raise PermissionDenied
     if transfer.reported_by_city_id == city.pk:
         raise ValidationError(_("The city that reported a transfer cannot also confirm it."))
+    if transfer.confirmed_at is not None:
+        # Confirming twice keeps the first confirmation (who and when).
+        return transfer
     transfer.confirmed_at = timezone.now()
     transfer.confirmed_by = user
     transfer.save()
