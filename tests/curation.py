@@ -32,6 +32,11 @@ def _form_values(form, data):
         multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
         if multiple and not value:
             continue
+        if isinstance(field.widget, forms.MultiWidget):
+            parts = value if isinstance(value, list) else field.widget.decompress(value)
+            for i, part in enumerate(parts):
+                data[f"{key}_{i}"] = "" if part is None else str(part)
+            continue
         if value is None:
             data[key] = ""
         elif value is True:

@@ -1,0 +1,130 @@
+"""The review workflow and transfers: each step is one kept change, told by email."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from commitments import services
+from commitments.models import Commitment, RelocationAgreement
+
+TODAY = timezone.localdate()
+State = Commitment.PublicationState
+
+
+@pytest.fixture
+def draft(barcelona, barcelona_staff):
+    return Commitment.objects.create(
+        city=barcelona, title="Open a centre", created_by=barcelona_staff
+    )
+
+
+def test_submit_publish_cycle_keeps_each_step_in_history_and_tells_people(
+    draft, barcelona_staff, curator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_for_review(draft, barcelona_staff)
+    assert draft.publication_state == State.SUBMITTED and draft.submitted_at
+    assert curator.email in mail.outbox[-1].to
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(draft, curator)
+    draft.refresh_from_db()
+    assert draft.publication_state == State.PUBLISHED and draft.published_at
+    assert barcelona_staff.email in mail.outbox[-1].to
+    reasons = list(draft.history.values_list("history_change_reason", flat=True))
+    assert reasons[:2] == ["published", "submitted for review"]
+    assert draft.history.latest().history_user == curator
+    assert Commitment.objects.published().get() == draft
+
+
+def test_returning_needs_a_comment_and_the_city_can_resubmit(draft, barcelona_staff, curator):
+    services.submit_for_review(draft, barcelona_staff)
+    with pytest.raises(ValidationError):
+        services.return_to_city(draft, curator, "  ")
+    services.return_to_city(draft, curator, "Add a target date")
+    draft.refresh_from_db()
+    assert (draft.publication_state, draft.review_comment) == (State.RETURNED, "Add a target date")
+    assert not Commitment.objects.published().exists()
+    services.submit_for_review(draft, barcelona_staff)
+    assert draft.publication_state == State.SUBMITTED
+
+
+def test_only_a_draft_or_returned_commitment_is_submitted(draft, barcelona_staff, curator):
+    services.publish(draft, curator)
+    with pytest.raises(ValidationError):
+        services.submit_for_review(draft, barcelona_staff)
+
+
+def test_proposed_changes_wait_for_a_curator(draft, barcelona_staff, curator):
+    services.publish(draft, curator)
+    services.propose_changes(draft, barcelona_staff, {"title": "Open two centres"})
+    draft.refresh_from_db()
+    assert draft.title == "Open a centre"  # the public keeps the approved version
+    assert draft.pending_changes == {"title": "Open two centres"}
+    services.accept_pending_changes(draft, curator)
+    draft.refresh_from_db()
+    assert (draft.title, draft.pending_changes) == ("Open two centres", {})
+
+
+def test_rejected_changes_are_dropped_with_a_comment(draft, barcelona_staff, curator):
+    services.publish(draft, curator)
+    services.propose_changes(draft, barcelona_staff, {"title": "Something else"})
+    services.reject_pending_changes(draft, curator, "Keep the original scope")
+    draft.refresh_from_db()
+    assert (draft.title, draft.pending_changes) == ("Open a centre", {})
+    assert draft.review_comment == "Keep the original scope"
+
+
+def test_a_progress_update_moves_the_commitment_and_a_curator_verifies_it(
+    draft, barcelona_staff, curator
+):
+    update = services.add_progress_update(
+        draft, barcelona_staff, date=TODAY, text="Premises found", percent=30
+    )
+    draft.refresh_from_db()
+    assert draft.progress == 30
+    assert update.reported_by == barcelona_staff and update.reported_by_city
+    services.verify_update(update, curator)
+    update.refresh_from_db()
+    assert update.verified and update.verified_by == curator and update.verified_at
+
+
+def test_a_progress_update_over_100_is_refused(draft, barcelona_staff):
+    with pytest.raises(ValidationError):
+        services.add_progress_update(draft, barcelona_staff, date=TODAY, text="x", percent=120)
+    assert not draft.updates.exists()
+
+
+@pytest.fixture
+def agreement(athens, barcelona):
+    return RelocationAgreement.objects.create(
+        origin=athens,
+        destination=barcelona,
+        people_pledged=100,
+        signed_on=datetime.date(2016, 9, 1),
+    )
+
+
+def test_transfers_count_towards_the_pledge(agreement, athens):
+    services.record_transfer(agreement, None, date=TODAY, people=60, reported_by_city=athens)
+    services.record_transfer(agreement, None, date=TODAY, people=40, reported_by_city=athens)
+    totals = RelocationAgreement.objects.with_totals().get()
+    assert (totals.relocated, totals.remaining) == (100, 0)
+    with pytest.raises(ValidationError):
+        services.record_transfer(agreement, None, date=TODAY, people=1)
+
+
+def test_the_other_city_confirms_a_transfer(agreement, athens, barcelona, quito, curator):
+    transfer = services.record_transfer(
+        agreement, None, date=TODAY, people=10, reported_by_city=athens
+    )
+    with pytest.raises(ValidationError):
+        services.confirm_transfer(transfer, curator, athens)
+    with pytest.raises(PermissionDenied):
+        services.confirm_transfer(transfer, curator, quito)
+    services.confirm_transfer(transfer, curator, barcelona)
+    transfer.refresh_from_db()
+    assert transfer.confirmed_at and transfer.confirmed_by == curator
