@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from core import geo
 from core.maps import _n
+from core.templatetags.languages import RECORDS_LANGUAGE
 
 # Charts of agreements and cities list the largest rows only; the summary covers all.
 MAX_ROWS = 12
@@ -141,7 +142,12 @@ def commitments_by_theme():
         .values_list("slug", "name", "count")
     )
     rows = [
-        {"label": name, "url": _list_url("commitments:list", theme=slug), "value": count}
+        {
+            "label": name,
+            "url": _list_url("commitments:list", theme=slug),
+            "value": count,
+            "lang": RECORDS_LANGUAGE,  # theme names are records, in English
+        }
         for slug, name, count in themes
     ]
     total = sum(row["value"] for row in rows)

@@ -37,3 +37,14 @@ def language_links(context):
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+# Records are curated in English; a record with its own ``language`` field (an
+# outcome document) says which language it was written in.
+RECORDS_LANGUAGE = "en"
+
+
+@register.simple_tag
+def record_lang(record=None):
+    """The language a record's text is written in, for a ``lang`` attribute."""
+    return getattr(record, "language", "") or RECORDS_LANGUAGE

@@ -30,7 +30,7 @@ def _follow(page, selector):
 
 
 def _list_titles(page):
-    return set(page.locator(".results a[href^='/commitments/']").all_inner_texts()) - {""}
+    return set(page.locator(".results a[href*='/commitments/']").all_inner_texts()) - {""}
 
 
 def test_a_visitor_filters_commitments_opens_one_and_downloads_the_csv(page, network):

@@ -1,10 +1,25 @@
 """Three languages: English at the contract's paths, Spanish and French under a prefix."""
 
+import datetime
 import re
 
 import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.utils import translation
+from model_bakery import baker
+
+from commitments.models import Commitment, RelocationAgreement, Transfer
+from forums.models import OutcomeDocument
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def restore_language():
+    # The test client leaves the language of the last page requested active.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _html_lang(response):
@@ -49,3 +64,89 @@ def test_links_on_a_translated_page_stay_in_its_language(client):
 def test_the_api_is_not_translated(client):
     assert client.get("/es/api/docs/").status_code == 404
     assert client.get("/api/docs/").status_code == 200
+
+
+CATALOGS = sorted((settings.BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po"))
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-.\d]*[sd]|%[sd%]")
+
+
+def test_there_is_a_catalog_for_each_language_but_english():
+    assert [path.parent.parent.name for path in CATALOGS] == ["es", "fr"]
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parent.parent.name)
+def test_every_message_is_translated_with_the_same_placeholders(path):
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=path.parent.parent.name)
+    untranslated, fuzzy, broken = [], [], []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            untranslated.append(ids[0])
+        if message.fuzzy:
+            fuzzy.append(ids[0])
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            # A singular form may leave the count out ("one commitment").
+            if string and not set(PLACEHOLDER.findall(string)) <= wanted | {""}:
+                broken.append((ids[0], string))
+            if string and not message.pluralizable and set(PLACEHOLDER.findall(string)) != wanted:
+                broken.append((ids[0], string))
+    assert len(catalog) > 500
+    assert untranslated == [] and fuzzy == [] and broken == []
+
+
+def test_a_spanish_page_is_in_spanish(client, barcelona, athens):
+    barcelona.latitude, barcelona.longitude = 41.4, 2.2
+    barcelona.save()
+    agreement = baker.make(
+        RelocationAgreement,
+        origin=athens,
+        destination=barcelona,
+        people_pledged=1500,
+        signed_on=datetime.date(2016, 1, 1),
+    )
+    baker.make(Transfer, agreement=agreement, people=1200, date=datetime.date(2017, 5, 1))
+
+    home = client.get("/es/").content.decode()
+    detail = client.get(f"/es/relocations/{agreement.pk}/").content.decode()
+
+    assert "<h1>La red de un vistazo</h1>" in home
+    assert '<a href="/es/cities/">Ciudades</a>' in home
+    assert "Mapa de las ciudades de la red" in home
+    assert "Saltar al contenido" in home
+    # Dates and numbers in the reader's format.
+    assert "1 de mayo de 2017" in detail
+    assert "Al 1 de mayo de 2017 se había reubicado a 1\xa0200 de las 1\xa0500 personas" in detail
+    assert "80\xa0%" in detail
+
+
+def test_record_text_keeps_its_own_language(client, barcelona):
+    commitment = baker.make(
+        Commitment,
+        city=barcelona,
+        title="Open a welcome office",
+        description="In English.",
+        publication_state=Commitment.PublicationState.PUBLISHED,
+    )
+    document = baker.make(
+        OutcomeDocument,
+        slug="agenda-local",
+        title="Agenda local de Quito",
+        kind="agenda",
+        summary="Resumen.",
+        full_text="Texto completo.",
+        language="es",
+    )
+
+    page = client.get(f"/fr/commitments/{commitment.pk}/").content.decode()
+    outcome = client.get(f"/fr/outcomes/{document.slug}/").content.decode()
+
+    assert '<html lang="fr"' in page
+    assert '<h1 lang="en">Open a welcome office</h1>' in page
+    assert '<div class="prose" lang="en"><p>In English.</p></div>' in page
+    assert '<h1 lang="es">Agenda local de Quito</h1>' in outcome
+    assert 'lang="es"><p>Texto completo.</p>' in outcome

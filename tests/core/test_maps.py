@@ -15,6 +15,13 @@ from core import maps
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    # Pages requested in another language by earlier tests leave it active here.
+    with translation.override("en"):
+        yield
+
+
 def _city(slug, lat, lon, country="ES", name=None):
     return baker.make(
         City,
