@@ -1,0 +1,405 @@
+"""The read-only JSON API: the public pages' records, filters and keys, as data.
+
+Every list uses the FilterSet of its page, so the same query selects the same rows.
+Commitments start from ``Commitment.objects.published()``, and so does every count or
+list of commitments nested in another record. Querysets are built once, with their
+related rows fetched in a fixed number of queries whatever the page holds.
+"""
+
+import math
+
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import generics, viewsets
+from rest_framework.exceptions import Throttled
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from cities.filters import CityFilterSet
+from cities.models import City
+from commitments.filters import CommitmentFilterSet, RelocationFilterSet
+from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
+from forums.filters import ForumFilterSet, OutcomeFilterSet
+from forums.models import (
+    Clause,
+    Endorsement,
+    Forum,
+    ForumParticipation,
+    ForumPartner,
+    Framework,
+    FrameworkItem,
+    OutcomeDocument,
+    Theme,
+)
+
+from . import serializers
+from .filters import PublicFilterBackend
+
+SLUG = r"[-a-zA-Z0-9_]+"
+NUMBER = r"[0-9]+"
+CODE = r"[-a-zA-Z0-9_.]+"
+
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "For each parameter in error, what is wrong with it.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {
+        "status": ["Select a valid choice. finished is not one of the available choices."]
+    },
+}
+
+
+def published_commitments_count(lookup):
+    """Counts published commitments whose ``lookup`` is the outer row.
+
+    A subquery rather than ``Count()``: the list filters join many-valued relations
+    (themes, networks, endorsements), and a join there would inflate a joined count.
+    """
+    commitments = (
+        Commitment.objects.published()
+        .filter(**{lookup: OuterRef("pk")})
+        .order_by()
+        .annotate(n=Func("pk", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"))
+        .values("n")
+    )
+    return Coalesce(Subquery(commitments, output_field=IntegerField()), 0)
+
+
+class ApiPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    page_size_query_description = "Rows per page: 50 unless given, 200 at most."
+    max_page_size = 200
+
+
+class ReadOnlyApiSchema(AutoSchema):
+    """Documents the answers every operation can give besides 200."""
+
+    def get_response_serializers(self):
+        responses = {200: super().get_response_serializers()}
+        action = getattr(self.view, "action", None)
+        if action == "list" and getattr(self.view, "filterset_class", None):
+            responses[400] = OpenApiResponse(
+                VALIDATION_ERROR_SCHEMA, description="A filter value is not valid."
+            )
+        if action in ("list", "retrieve"):
+            responses[404] = OpenApiResponse(
+                serializers.ErrorSerializer,
+                description="No such record, or no such page of the list.",
+            )
+        responses[429] = OpenApiResponse(
+            serializers.ThrottledSerializer,
+            description="Too many requests from this address; retry after the time given.",
+        )
+        return responses
+
+    def get_override_parameters(self):
+        retry_after = OpenApiParameter(
+            "Retry-After",
+            OpenApiTypes.INT,
+            OpenApiParameter.HEADER,
+            description="Seconds to wait before retrying.",
+            response=[429],
+        )
+        return [*super().get_override_parameters(), retry_after]
+
+
+class ApiViewMixin:
+    """Shared by every API view: its schema, and a 429 that says when to come back."""
+
+    schema = ReadOnlyApiSchema()
+
+    def throttled(self, request, wait):
+        raise Throttled(wait=wait, detail="Too many requests from this address.")
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, Throttled) and exc.wait is not None:
+            response.data = {**response.data, "retry_after": math.ceil(exc.wait)}
+        return response
+
+
+class PublicViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = ApiPagination
+    filter_backends = [PublicFilterBackend]
+
+    def filter_queryset(self, queryset):
+        # The filters select rows of a list; a record's own address ignores them.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+@extend_schema(tags=["root"], summary="Where everything is")
+class ApiRootView(ApiViewMixin, generics.GenericAPIView):
+    """The API's lists, its schema and its documentation."""
+
+    serializer_class = serializers.ApiRootSerializer
+    pagination_class = None
+
+    def get(self, request):
+        links = {
+            name: reverse(f"api:{basename}-list", request=request)
+            for name, basename in [
+                ("cities", "city"),
+                ("forums", "forum"),
+                ("outcomes", "outcome"),
+                ("commitments", "commitment"),
+                ("relocations", "relocation"),
+                ("frameworks", "framework"),
+                ("themes", "theme"),
+            ]
+        }
+        links["schema"] = reverse("api:schema", request=request)
+        links["docs"] = reverse("api:docs", request=request)
+        return Response(links)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Cities",
+        description="Cities and regional governments, by name; the filters of /cities/.",
+    ),
+    retrieve=extend_schema(summary="One city", description="The city of /cities/{slug}/."),
+)
+class CityViewSet(PublicViewSet):
+    serializer_class = serializers.CitySerializer
+    filterset_class = CityFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    queryset = (
+        City.objects.annotate(commitments_count=published_commitments_count("city"))
+        .prefetch_related(
+            "networks",
+            Prefetch(
+                "participations",
+                queryset=ForumParticipation.objects.select_related("forum").order_by(
+                    "forum__start_date", "forum__edition"
+                ),
+            ),
+        )
+        .order_by("name", "slug")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Forums", description="The annual forums, latest first; the filters of /forums/."
+    ),
+    retrieve=extend_schema(summary="One forum", description="The forum of /forums/{slug}/."),
+)
+class ForumViewSet(PublicViewSet):
+    serializer_class = serializers.ForumSerializer
+    filterset_class = ForumFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+    queryset = (
+        Forum.objects.select_related("host_city")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=ForumParticipation.objects.select_related("city").order_by(
+                    "city__name", "city__slug"
+                ),
+            ),
+            Prefetch(
+                "partnerships",
+                queryset=ForumPartner.objects.select_related("organization").order_by(
+                    "organization__name", "role"
+                ),
+            ),
+            Prefetch(
+                "outcome_documents",
+                queryset=OutcomeDocument.objects.order_by("adopted_on", "slug"),
+            ),
+        )
+        .order_by("-start_date", "-edition")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Outcome documents",
+        description="What the forums adopted, latest first; the filters of /outcomes/.",
+    ),
+    retrieve=extend_schema(
+        summary="One outcome document",
+        description="The document of /outcomes/{slug}/, with the published commitments under it.",
+    ),
+)
+class OutcomeViewSet(PublicViewSet):
+    filterset_class = OutcomeFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.OutcomeDetailSerializer
+        return serializers.OutcomeSerializer
+
+    def get_queryset(self):
+        documents = (
+            OutcomeDocument.objects.select_related("forum")
+            .annotate(commitments_count=published_commitments_count("outcome_document"))
+            .prefetch_related(
+                "themes",
+                Prefetch(
+                    "framework_items", queryset=FrameworkItem.objects.select_related("framework")
+                ),
+                Prefetch(
+                    "clauses",
+                    queryset=Clause.objects.annotate(
+                        commitments_count=published_commitments_count("clauses")
+                    ).order_by("position", "number"),
+                ),
+                Prefetch(
+                    "endorsements",
+                    queryset=Endorsement.objects.select_related("city").order_by(
+                        F("endorsed_on").asc(nulls_last=True), "city__name", "city__slug"
+                    ),
+                ),
+            )
+            .order_by(F("adopted_on").desc(nulls_last=True), "title", "slug")
+        )
+        if self.action == "retrieve":
+            documents = documents.prefetch_related(
+                Prefetch(
+                    "commitments",
+                    queryset=Commitment.objects.published()
+                    .select_related("city")
+                    .order_by("city__name", "title", "pk"),
+                    to_attr="published_commitments",
+                )
+            )
+        return documents
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Commitments",
+        description=(
+            "Published commitments, most recently updated first; the filters of /commitments/."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One commitment",
+        description="The commitment of /commitments/{id}/, with its progress updates.",
+    ),
+)
+class CommitmentViewSet(PublicViewSet):
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = CommitmentFilterSet
+    lookup_value_regex = NUMBER
+
+    def get_queryset(self):
+        return (
+            Commitment.objects.published()
+            .with_flags()
+            .select_related("city", "outcome_document")
+            .prefetch_related(
+                Prefetch("clauses", queryset=Clause.objects.select_related("document")),
+                "themes",
+                Prefetch(
+                    "framework_items", queryset=FrameworkItem.objects.select_related("framework")
+                ),
+                Prefetch("updates", queryset=ProgressUpdate.objects.order_by("-date", "-pk")),
+            )
+            .order_by("-updated_at", "-pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Relocation agreements",
+        description="Agreements, latest signed first; the filters of /relocations/.",
+    ),
+    retrieve=extend_schema(
+        summary="One relocation agreement",
+        description="The agreement of /relocations/{id}/, with its transfers and totals.",
+    ),
+)
+class RelocationViewSet(PublicViewSet):
+    serializer_class = serializers.RelocationSerializer
+    filterset_class = RelocationFilterSet
+    lookup_value_regex = NUMBER
+
+    def get_queryset(self):
+        return (
+            RelocationAgreement.objects.with_totals()
+            .select_related("origin", "destination", "network", "framework_item__framework")
+            .prefetch_related(
+                Prefetch(
+                    "transfers",
+                    queryset=Transfer.objects.select_related("reported_by_city").order_by(
+                        "date", "pk"
+                    ),
+                )
+            )
+            .order_by(F("signed_on").desc(nulls_last=True), "-pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Frameworks", description="International frameworks, by code."),
+    retrieve=extend_schema(summary="One framework", description="A framework and its items."),
+)
+class FrameworkViewSet(PublicViewSet):
+    serializer_class = serializers.FrameworkSerializer
+    lookup_field = "code"
+    lookup_value_regex = CODE
+    queryset = Framework.objects.prefetch_related(
+        Prefetch(
+            "items",
+            queryset=FrameworkItem.objects.select_related("parent")
+            .annotate(commitments_count=published_commitments_count("framework_items"))
+            .order_by("code"),
+        )
+    ).order_by("code")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Themes", description="The themes, by name."),
+    retrieve=extend_schema(summary="One theme", description="A theme and what uses it."),
+)
+class ThemeViewSet(PublicViewSet):
+    serializer_class = serializers.ThemeSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+    def get_queryset(self):
+        outcomes = (
+            OutcomeDocument.objects.filter(themes=OuterRef("pk"))
+            .order_by()
+            .annotate(n=Func("pk", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"))
+            .values("n")
+        )
+        return Theme.objects.annotate(
+            commitments_count=published_commitments_count("themes"),
+            outcomes_count=Coalesce(Subquery(outcomes, output_field=IntegerField()), 0),
+        ).order_by("name", "slug")
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from the site's own static files, with no inline script or style.
+
+    The split view loads its start-up script from ``?script`` instead of inlining it,
+    so the page works under the site's Content-Security-Policy.
+    """
+
+    template_name = "api/swagger_ui.html"
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/: a JSON 404 rather than the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
