@@ -284,6 +284,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "120/minute")},
+    # Behind the reverse proxy every request comes from the proxy's address: count
+    # each client by the address the proxy appends to X-Forwarded-For instead.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 1) if env_bool("BEHIND_PROXY", False) else None,
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -294,6 +297,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Stable names for choice sets that share a field name (kind, role, status).
+    "ENUM_NAME_OVERRIDES": {
+        "CityKindEnum": "cities.models.City.Kind",
+        "OrganizationKindEnum": "cities.models.Organization.Kind",
+        "OutcomeKindEnum": "forums.models.OutcomeDocument.Kind",
+        "ParticipationRoleEnum": "forums.models.ForumParticipation.Role",
+        "PartnerRoleEnum": "forums.models.ForumPartner.Role",
+        "CommitmentStatusEnum": "commitments.models.Commitment.Status",
+        "RelocationStatusEnum": "commitments.models.RelocationAgreement.Status",
+        "DatePrecisionEnum": "core.dates.DatePrecision",
+    },
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
