@@ -105,3 +105,16 @@ def test_portal_pages_have_no_serious_accessibility_violation(
     failures += _check(axe_page, ["/portal/", "/es/portal/"], live_server, checked)
     assert not failures, "\n\n".join(failures)
     print(f"axe-core: {len(checked)} portal pages checked")
+
+
+def test_the_checker_finds_a_violation_when_there_is_one(axe_page, live_server):
+    axe_page.goto("/")
+    axe_page.evaluate(
+        """() => {
+            document.documentElement.removeAttribute('lang');
+            const button = document.createElement('button');
+            document.querySelector('main').append(button);  // a button with no name
+        }"""
+    )
+    found = {v["id"] for v in run_axe(axe_page) if v["impact"] in BLOCKING}
+    assert {"html-has-lang", "button-name"} <= found
