@@ -10,11 +10,6 @@ from forums.models import Endorsement, GoodPractice, Replication
 from .filters import CityFilterSet
 from .models import City
 
-
-def _slugs(related):
-    return [item.slug for item in related.all()]
-
-
 CITIES = Listing(
     name="cities",
     filterset_class=CityFilterSet,
@@ -45,10 +40,12 @@ CITIES = Listing(
         Column("website", lambda c: c.website),
         Column("leader_name", lambda c: c.leader_name),
         Column("leader_title", lambda c: c.leader_title),
-        Column("networks", lambda c: _slugs(c.networks)),
+        Column("networks", lambda c: c.network_slugs),
         Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
     ),
     decorate=lambda qs: qs.prefetch_related("networks"),
+    download_decorate=lambda qs: qs,
+    download_many={"network_slugs": "networks__slug"},
 )
 
 

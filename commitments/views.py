@@ -13,10 +13,6 @@ from .models import Commitment, RelocationAgreement
 PUBLISHED = Commitment.PublicationState.PUBLISHED
 
 
-def _codes(related, attribute="slug"):
-    return [getattr(item, attribute) for item in related.all()]
-
-
 def _amount(value):
     return None if value is None else str(value)
 
@@ -69,8 +65,8 @@ COMMITMENTS = Listing(
                 else None
             ),
         ),
-        Column("themes", lambda c: _codes(c.themes)),
-        Column("framework_items", lambda c: _codes(c.framework_items, "code")),
+        Column("themes", lambda c: c.theme_slugs),
+        Column("framework_items", lambda c: c.framework_codes),
         Column("description", lambda c: c.description),
         Column("resources_needed", lambda c: _amount(c.resources_needed)),
         Column("resources_secured", lambda c: _amount(c.resources_secured)),
@@ -81,11 +77,8 @@ COMMITMENTS = Listing(
         Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
     ),
     decorate=lambda qs: qs.with_flags(),
-    download_decorate=lambda qs: (
-        qs.with_flags()
-        .select_related("outcome_document__forum")
-        .prefetch_related("themes", "framework_items")
-    ),
+    download_decorate=lambda qs: qs.with_flags().select_related("outcome_document__forum"),
+    download_many={"theme_slugs": "themes__slug", "framework_codes": "framework_items__code"},
 )
 
 

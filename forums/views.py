@@ -1,4 +1,5 @@
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -9,13 +10,6 @@ from core.listing import Column, Facet, Listing, Sort, browse
 
 from .filters import ForumFilterSet, OutcomeFilterSet
 from .models import Clause, Endorsement, Forum, OutcomeDocument
-
-PUBLISHED = Commitment.PublicationState.PUBLISHED
-
-
-def _slugs(related, attribute="slug"):
-    return [getattr(item, attribute) for item in related.all()]
-
 
 FORUMS = Listing(
     name="forums",
@@ -52,12 +46,19 @@ def _endorsements():
     return Endorsement.objects.select_related("city")
 
 
+def _count(rows, field):
+    """How many of ``rows`` point at the outer row: a subquery, because joining two
+    to-many relations in one query multiplies the rows each count goes over."""
+    counted = (
+        rows.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 def _decorate_outcomes(qs):
     return qs.annotate(
-        endorsement_count=Count("endorsements", distinct=True),
-        published_commitment_count=Count(
-            "commitments", filter=Q(commitments__publication_state=PUBLISHED), distinct=True
-        ),
+        endorsement_count=_count(Endorsement.objects.all(), "document"),
+        published_commitment_count=_count(Commitment.objects.published(), "outcome_document"),
     )
 
 
@@ -84,18 +85,20 @@ OUTCOMES = Listing(
         Column("adopted_on", lambda o: iso_partial_date(o.adopted_on, o.adopted_precision)),
         Column("language", lambda o: o.language),
         Column("summary", lambda o: o.summary),
-        Column("themes", lambda o: _slugs(o.themes)),
-        Column("framework_items", lambda o: _slugs(o.framework_items, "code")),
-        Column("endorsed_by", lambda o: [e.city.slug for e in o.endorsements.all()]),
+        Column("themes", lambda o: o.theme_slugs),
+        Column("framework_items", lambda o: o.framework_codes),
+        Column("endorsed_by", lambda o: o.endorser_slugs),
         Column("published_commitments", lambda o: o.published_commitment_count),
         Column("pdf_url", lambda o: o.pdf.url if o.pdf else None, absolute_url=True),
         Column("source_url", lambda o: o.source_url),
         Column("url", lambda o: o.get_absolute_url(), absolute_url=True),
     ),
     decorate=_decorate_outcomes,
-    download_decorate=lambda qs: _decorate_outcomes(qs).prefetch_related(
-        "themes", "framework_items", Prefetch("endorsements", _endorsements())
-    ),
+    download_many={
+        "theme_slugs": "themes__slug",
+        "framework_codes": "framework_items__code",
+        "endorser_slugs": "endorsements__city__slug",
+    },
 )
 
 
