@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
 
 from cities.models import CityStaffMembership
 from commitments.models import is_curator
@@ -92,11 +93,16 @@ class VersionedCuratedForm(VersionedFormMixin, CuratedForm):
     # Declared (not only added in __init__) so that the admin's fieldsets render it.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    #: The record's current version, set when the form restores an earlier version.
+    #: Set when the form restores an earlier version: the record's current version,
+    #: and the many-to-many values kept with the restored one.
     current_version = None
+    restored_m2m = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, values in (self.restored_m2m or {}).items():
+            if name in self.fields:
+                self.initial[name] = values
         if self.current_version is not None:
             # A restore starts from an old version of the record: the save must be
             # checked against (and numbered after) the version in the database now.
@@ -261,20 +267,39 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if getattr(request, "_restoring_version", False) and obj is not None:
+        history_id = getattr(request, "_restoring_history_id", None)
+        if history_id is not None and obj is not None:
             current = (
                 self.model._default_manager.filter(pk=obj.pk)
                 .values_list("version", flat=True)
                 .first()
             )
-            form = type(form.__name__, (form,), {"current_version": current})
+            form = type(
+                form.__name__,
+                (form,),
+                {
+                    "current_version": current,
+                    "restored_m2m": self.historical_m2m(obj, history_id),
+                },
+            )
         return form
+
+    def historical_m2m(self, obj, history_id):
+        """The many-to-many values kept with a version (the form would show today's)."""
+        key = self.model._meta.pk.attname  # on a historical model, ``pk`` is history_id
+        record = self.model.history.filter(**{key: obj.pk, "history_id": history_id}).first()
+        values = {}
+        for field in getattr(record, "_history_m2m_fields", ()):
+            target = get_m2m_reverse_field_name(field)
+            rows = getattr(record, field.name).all()
+            values[field.name] = [getattr(row, f"{target}_id") for row in rows]
+        return values
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A restore is a save like any other: checked against the current version
         # under a row lock, in one transaction with its history record.
         if issubclass(self.model, VersionedModel):
-            request._restoring_version = True
+            request._restoring_history_id = version_id
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 

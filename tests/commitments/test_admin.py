@@ -375,17 +375,22 @@ def test_staff_with_admin_access_see_and_change_only_their_citys_records(
 
 
 def test_commitment_change_then_restore_brings_old_values_back(admin_client, barcelona):
+    housing, health = baker.make(Theme, _quantity=2)
     commitment = _commitment(barcelona, title="Open a centre", progress=10)
+    commitment.themes.set([housing])
     url = admin_url(Commitment, "change", commitment.pk)
     data = form_data(admin_client.get(url))
-    data.update(title="Wrong", progress="90")
+    data.update(title="Wrong", progress="90", themes=[str(health.pk)])
     assert admin_client.post(url, data).status_code == 302
-    original = commitment.history.earliest()
-    revert_url = admin_url(Commitment, "simple_history", commitment.pk, original.history_id)
+    assert list(commitment.themes.all()) == [health]
+
+    before_mistake = commitment.history.filter(title="Open a centre").first()
+    revert_url = admin_url(Commitment, "simple_history", commitment.pk, before_mistake.history_id)
     response = admin_client.post(revert_url, form_data(admin_client.get(revert_url)))
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert (commitment.title, commitment.progress) == ("Open a centre", 10)
+    assert list(commitment.themes.all()) == [housing]
 
 
 def test_a_stale_commitment_form_is_refused(admin_client, barcelona):
