@@ -13,9 +13,11 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.utils.functional import cached_property
@@ -298,6 +300,11 @@ class CuratedAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A restore is a save like any other: checked against the current version
         # under a row lock, in one transaction with its history record.
+        if request.method == "POST":
+            # simple-history saves a restore for anyone who may *view* the history.
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
         if issubclass(self.model, VersionedModel):
             request._restoring_history_id = version_id
         with transaction.atomic():

@@ -261,3 +261,20 @@ def test_document_inlines_save_clauses_and_endorsements(admin_client, barcelona,
     assert response.status_code == 302, response.context["errors"]
     assert document.clauses.get().text == "Cities shall be heard."
     assert set(document.endorsing_cities.all()) == {barcelona, quito}
+
+
+def test_staff_who_may_only_view_cannot_restore_a_version(client, barcelona_staff, barcelona):
+    ensure_groups()
+    barcelona_staff.is_staff = True
+    barcelona_staff.save()
+    forum = _forum(barcelona, title="Original")
+    forum.title = "Changed"
+    forum.save()
+    client.force_login(barcelona_staff)
+    revert_url = admin_url(Forum, "simple_history", forum.pk, forum.history.earliest().history_id)
+    page = client.get(revert_url)
+    assert page.status_code == 200  # they may see it
+    response = client.post(revert_url, form_data(page))
+    assert response.status_code == 403
+    forum.refresh_from_db()
+    assert forum.title == "Changed"
