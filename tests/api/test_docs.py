@@ -40,6 +40,7 @@ def test_docs_page_has_no_inline_script_or_style(client):
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
     tags = _tags(response.content.decode())
+    assert tags[0]["tag"] == "html" and tags[0]["attrs"]["lang"] == "en"
     scripts = [t for t in tags if t["tag"] == "script"]
     assert len(scripts) == 3
     for script in scripts:
