@@ -156,3 +156,12 @@ def test_city_feed_query_budget(client, django_assert_max_num_queries, size):
     with django_assert_max_num_queries(2):
         response = client.get(f"/cities/{city.slug}/feed/")
     assert len(_entries(response)) == 2
+
+
+@pytest.mark.django_db
+def test_city_page_links_its_feed(client, barcelona):
+    html = client.get("/cities/barcelona/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Progress updates of '
+        'Barcelona (Atom)" href="/cities/barcelona/feed/">'
+    ) in html
