@@ -4,7 +4,7 @@ No browser is ever downloaded: Playwright is pointed at the system's ``chromium`
 Without it the tests are skipped with a message saying how to install it, unless
 REQUIRE_BROWSER=1 (set by .ci/run), where a missing browser is a failure.
 
-One browser per test worker, a fresh context (cookies, viewport) per test.
+One browser per test module, a fresh context (cookies, viewport) per test.
 """
 
 import datetime
@@ -18,13 +18,10 @@ from django.utils import timezone
 
 from tests.browser.helpers import CHROMIUM, DESKTOP, LAUNCH_ARGS, PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM, called from
-# the tests to set up data, would otherwise refuse to run beside it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module (Playwright's event loop stops with it)."""
     if not os.path.exists(CHROMIUM):
         message = (
             "Chromium is not installed, so the browser tests cannot run. "
@@ -35,10 +32,22 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API keeps an event loop running in this thread, and Django's
+    # ORM (used by the tests to set up data) refuses to run beside one unless told
+    # it is safe. Only while the browser runs: a subprocess started by another test
+    # later on this worker must not inherit it (``check --deploy`` refuses it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
