@@ -5,6 +5,7 @@ decides who may see what), so another city's record is simply not found: 404, an
 nothing is changed.
 """
 
+import copy
 from functools import wraps
 
 from django.contrib import messages
@@ -269,10 +270,12 @@ def _edit_published(request, commitment):
     pending_items = _pending_items(commitment)
     updates = commitment.updates.all()[:20]
     # The form shows the version as proposed so far: approved values overlaid with
-    # what is pending, so that saving again replaces the proposal as a whole.
+    # what is pending, so that saving again replaces the proposal as a whole. The page
+    # itself keeps showing the approved version.
+    proposed = copy.copy(commitment)
     for name, raw in (commitment.pending_changes or {}).items():
-        setattr(commitment, name, commitment._meta.get_field(name).to_python(raw))
-    form = CommitmentForm(request.POST if request.method == "POST" else None, instance=commitment)
+        setattr(proposed, name, commitment._meta.get_field(name).to_python(raw))
+    form = CommitmentForm(request.POST if request.method == "POST" else None, instance=proposed)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             approved = Commitment.objects.select_for_update().get(pk=commitment.pk)
