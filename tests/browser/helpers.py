@@ -1,11 +1,13 @@
 """Helpers for the browser tests: keyboard navigation, logging in, axe-core, screenshots."""
 
+import os
 import shutil
 from pathlib import Path
 
 from django.conf import settings
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's Chromium; CHROMIUM=/path/to/chrome names another build of it.
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
