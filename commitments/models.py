@@ -140,10 +140,20 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     resources_needed = models.DecimalField(
-        _("resources needed"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("resources needed"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("An amount cannot be negative."))],
     )
     resources_secured = models.DecimalField(
-        _("resources secured"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("resources secured"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("An amount cannot be negative."))],
     )
     currency = models.CharField(
         _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. EUR or USD.")
