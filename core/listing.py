@@ -180,6 +180,7 @@ class ListControlsForm(forms.Form):
 def browse(request, listing):
     filterset = listing.filterset_class(request.GET, queryset=listing.queryset(), request=request)
     controls = ListControlsForm(request.GET, sorts=listing.sorts)
+    filterset.to_many_filters = _to_many_filters(filterset)
     # Validate both, so every error is shown at once.
     is_valid = filterset.is_valid() & controls.is_valid()
     # Links on the page carry the state without what could not be understood, so
@@ -244,28 +245,50 @@ def browse(request, listing):
 
 def _sorted(rows, sort, q):
     if sort.key == RELEVANCE and q:
-        return with_rank(rows, q).order_by("-search_rank", *sort.ordering)
+        if "search_rank" not in rows.query.annotations:
+            rows = with_rank(rows, q)
+        return rows.order_by("-search_rank", *sort.ordering)
     return rows.order_by(*sort.ordering)
+
+
+def _to_many_filters(filterset):
+    """The names of the filters that can meet a row more than once (a path through a
+    to-many relation); the others lose django-filter's DISTINCT, which would only make
+    the database sort every matching row. A filter that names no model path (a custom
+    ``filter()`` method) is taken at its word: to-many if it asks for DISTINCT."""
+    model = filterset.queryset.model
+    names = set()
+    for name, filter_ in filterset.filters.items():
+        try:
+            to_many = _crosses_to_many(model, filter_.field_name, strict=True)
+        except FieldDoesNotExist:
+            to_many = getattr(filter_, "distinct", False)
+        else:
+            filter_.distinct = to_many
+        if to_many:
+            names.add(name)
+    return names
 
 
 def _filtered(listing, filterset, *, exclude=None):
     """The public rows that the filters (all, or all but ``exclude``) select.
 
-    Filters over to-many relations join and de-duplicate; wrapping them in
-    ``pk IN (...)`` keeps the outer query free of DISTINCT and of duplicated rows,
-    so that sums and maxima annotated on it stay right.
+    A filter over a to-many relation joins, so it may meet a row twice: its rows are
+    then picked by ``pk IN (...)``, which keeps the outer query free of DISTINCT and of
+    repeated rows (so that sums and maxima annotated on it stay right).
     """
     base = listing.queryset()
     cleaned = getattr(filterset.form, "cleaned_data", {})
+    to_many = filterset.to_many_filters
     narrowed = base
-    active = False
+    joins_many = False
     for name, value in cleaned.items():
         if name == exclude or not value:
             continue
         narrowed = filterset.filters[name].filter(narrowed, value)
-        active = True
-    if not active:
-        return base
+        joins_many = joins_many or name in to_many
+    if not joins_many:
+        return narrowed
     return base.filter(pk__in=narrowed.order_by().values("pk"))
 
 
@@ -374,11 +397,13 @@ def _grouped(rows, key, label, limit=None):
     return counts, labels
 
 
-def _crosses_to_many(model, path):
-    for name in path.split("__"):
+def _crosses_to_many(model, path, strict=False):
+    for position, name in enumerate(path.split("__")):
         try:
             field_ = model._meta.get_field(name)
         except FieldDoesNotExist:
+            if strict and position == 0:
+                raise
             return False  # a transform such as __year
         if field_.many_to_many or field_.one_to_many:
             return True

@@ -50,6 +50,7 @@ LIST_URLS = [
     "/outcomes/?theme=theme-0",
     "/commitments/",
     "/commitments/?status=planned&status=in_progress&theme=theme-1",
+    "/commitments/?q=commitment&region=europe",
     "/relocations/",
     "/relocations/?country=ES",
 ]
