@@ -64,3 +64,31 @@ class VersionedFormMixin:
             if value != submitted:
                 changes.append(f"{field.verbose_name} = {value!s:.80}")
         return changes
+
+
+class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many choice that refuses an id no database column could hold.
+
+    Django checks each value with an exact lookup (which knows an out-of-range integer
+    matches nothing) but then fetches them all with ``pk__in``, where SQLite raises
+    OverflowError on such an integer: a 500 for a tampered form instead of an error by
+    the field.
+    """
+
+    largest_id = 2**63 - 1
+
+    def _check_values(self, value):
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            value = [value]
+        for pk in value:
+            try:
+                out_of_range = abs(int(str(pk).strip())) > self.largest_id
+            except ValueError:
+                continue  # Django's own check says it is not a valid value
+            if out_of_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from commitments.models import Commitment, ProgressUpdate, Transfer
-from core.forms import VersionedFormMixin
+from core.forms import IdsModelMultipleChoiceField, VersionedFormMixin
 
 
 class PortalForm:
@@ -61,6 +61,10 @@ class CommitmentForm(PortalForm, VersionedFormMixin, forms.ModelForm):
             "themes": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 6}),
             "resources_note": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {
+            "themes": IdsModelMultipleChoiceField,
+            "framework_items": IdsModelMultipleChoiceField,
         }
 
     def __init__(self, *args, **kwargs):
