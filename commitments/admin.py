@@ -28,6 +28,15 @@ class ReturnToCityForm(forms.Form):
     )
 
 
+CURATOR_ONLY_UPDATE_FIELDS = ("reported_by_city", "verified")
+
+
+def _published_for_staff(request, obj):
+    """A published commitment seen by a non-curator (who may only propose changes)."""
+    published = Commitment.PublicationState.PUBLISHED
+    return obj is not None and obj.publication_state == published and not is_curator(request.user)
+
+
 class ProgressUpdateInline(CuratedTabularInline):
     model = ProgressUpdate
     fields = (
@@ -44,6 +53,13 @@ class ProgressUpdateInline(CuratedTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reported_by", "verified_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if is_curator(request.user):
+            return fields
+        # Whether an update is verified, and by whom it is reported, is the curators' word.
+        return (*fields, *CURATOR_ONLY_UPDATE_FIELDS)
 
 
 @admin.register(Commitment)
@@ -121,6 +137,25 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     def acts_for(self, user, obj):
         return obj.city_id in acting_city_ids(user)
 
+    def has_change_permission(self, request, obj=None):
+        # A published commitment changes only through review (the portal proposes the
+        # changes): staff may look at it here but not edit it directly.
+        if _published_for_staff(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if _published_for_staff(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if is_curator(request.user) else (*fields, "review_comment")
+
+    def has_review_permission(self, request):
+        return is_curator(request.user) and self.has_change_permission(request)
+
     def get_export_queryset(self, request):
         return (
             super()
@@ -163,7 +198,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     # Review actions: one record at a time through the services, so each change is
     # kept in the history and the city is told by email.
 
-    @admin.action(description=_("Publish the selected commitments"), permissions=["change"])
+    @admin.action(description=_("Publish the selected commitments"), permissions=["review"])
     def publish_selected(self, request, queryset):
         published = 0
         for commitment in queryset.exclude(
@@ -180,7 +215,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
 
     @admin.action(
         description=_("Return the selected submitted commitments to their cities…"),
-        permissions=["change"],
+        permissions=["review"],
     )
     def return_selected(self, request, queryset):
         submitted = queryset.filter(
@@ -227,7 +262,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
 
     @admin.action(
         description=_("Accept the changes proposed to the selected commitments"),
-        permissions=["change"],
+        permissions=["review"],
     )
     def accept_changes(self, request, queryset):
         accepted = 0
@@ -256,7 +291,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
 
     @admin.action(
         description=_("Reject the changes proposed to the selected commitments"),
-        permissions=["change"],
+        permissions=["review"],
     )
     def reject_changes(self, request, queryset):
         rejected = 0
@@ -297,6 +332,10 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
 
     def acts_for(self, user, obj):
         return obj.commitment.city_id in acting_city_ids(user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if is_curator(request.user) else (*fields, *CURATOR_ONLY_UPDATE_FIELDS)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "commitment" and not is_curator(request.user):

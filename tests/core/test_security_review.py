@@ -1,0 +1,172 @@
+"""A security review's attacks, kept as tests: each tries to break a rule of DESIGN.md
+with real requests and must keep failing to."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from commitments import services
+from commitments.models import Commitment, ProgressUpdate
+from forums.models import Clause
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Zqxsecret"
+
+
+@pytest.fixture
+def leaky(barcelona, quito, quito_staff):
+    """Every way a not-yet-public word could sit in the database: a draft's title and
+    description, an update on a draft, a pending change of a published commitment."""
+    forum = builders.forum(quito, edition=2, year=2015)
+    document = builders.outcome("quito-agenda", forum=forum, title="Quito Agenda")
+    clause = Clause.objects.create(document=document, number="1", text="Protect rights.")
+    theme = builders.theme("housing")
+    for state in builders.NOT_PUBLIC_STATES:
+        hidden = builders.commitment(
+            quito,
+            state=state,
+            title=f"{SECRET} {state} title",
+            description=f"{SECRET} description",
+            outcome_document=document,
+            status=Commitment.Status.STALLED,
+        )
+        hidden.clauses.set([clause])
+        hidden.themes.set([theme])
+        ProgressUpdate.objects.create(
+            commitment=hidden, date=datetime.date(2020, 1, 1), text=f"{SECRET} update",
+            percent=10,
+        )  # fmt: skip
+    # Published after a draft period with other values: the draft-era values stay private.
+    shown = builders.commitment(
+        quito, state=Commitment.PublicationState.DRAFT, title=f"{SECRET} draft era",
+        description=f"{SECRET} draft era", outcome_document=document,
+    )  # fmt: skip
+    shown.title = "Public plan"
+    shown.description = "Public text"
+    shown.publication_state = Commitment.PublicationState.PUBLISHED
+    shown.save()
+    shown.clauses.set([clause])
+    shown.themes.set([theme])
+    services.propose_changes(
+        shown, quito_staff, {"title": f"{SECRET} pending", "description": f"{SECRET} pending"}
+    )
+    shown.refresh_from_db()
+    services.add_progress_update(
+        shown, quito_staff, date=datetime.date(2021, 1, 1), text="Public update", percent=20
+    )
+    return shown
+
+
+PUBLIC_PATHS = [
+    "/", "/search/?q=title", "/search/?q=description", "/search/?q=pending", "/search/?q=draft",
+    "/commitments/", "/commitments/?format=csv", "/commitments/?format=json",
+    "/commitments/?q=title", "/commitments/?status=stalled",
+    "/cities/", "/cities/?format=csv", "/cities/?format=json", "/cities/quito/",
+    "/cities/quito/feed/", "/feeds/updates/",
+    "/forums/", "/forums/forum-2/", "/forums/?format=json",
+    "/outcomes/", "/outcomes/quito-agenda/", "/outcomes/?format=csv", "/outcomes/?format=json",
+    "/relocations/", "/relocations/?format=csv",
+    "/api/", "/api/commitments/", "/api/cities/", "/api/cities/quito/", "/api/outcomes/",
+    "/api/outcomes/quito-agenda/", "/api/themes/", "/api/themes/housing/", "/api/forums/",
+    "/api/forums/forum-2/", "/api/frameworks/", "/api/commitments/?q=pending",
+    "/api/relocations/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", ["", "/es", "/fr"])
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_no_unpublished_word_on_any_public_path(leaky, prefix, path):
+    if prefix and (path.startswith("/api/") or path.startswith("/feeds")):
+        pytest.skip("not translated")
+    response = Client().get(prefix + path, follow=True)
+    assert response.status_code in (200,), (prefix + path, response.status_code)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert SECRET.lower().encode() not in body.lower(), prefix + path
+
+
+@pytest.mark.parametrize("prefix", ["", "/es", "/fr"])
+def test_published_commitment_page_shows_no_draft_or_pending_value(leaky, prefix):
+    for path in [f"/commitments/{leaky.pk}/", f"/api/commitments/{leaky.pk}/"]:
+        if prefix and path.startswith("/api/"):
+            continue
+        response = Client().get(prefix + path, follow=True)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Public plan" in body
+        assert SECRET.lower() not in body.lower(), prefix + path
+        assert "quito-staff" not in body
+
+
+def test_unpublished_pages_are_not_found(leaky):
+    for hidden in Commitment.objects.exclude(pk=leaky.pk):
+        for path in [f"/commitments/{hidden.pk}/", f"/api/commitments/{hidden.pk}/",
+                     f"/es/commitments/{hidden.pk}/"]:  # fmt: skip
+            assert Client().get(path, follow=True).status_code == 404, path
+
+
+# Staff with admin access ------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_admin(client, barcelona_staff):
+    from tests.curation import ensure_groups
+
+    ensure_groups()
+    barcelona_staff.is_staff = True
+    barcelona_staff.save()
+    client.force_login(barcelona_staff)
+    return client
+
+
+def test_staff_cannot_publish_their_own_draft_from_the_admin(staff_admin, barcelona):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from tests.curation import admin_url
+
+    for state in builders.NOT_PUBLIC_STATES:
+        draft = builders.commitment(barcelona, state=state, published_at=None)
+        staff_admin.post(
+            admin_url(Commitment, "changelist"),
+            {"action": "publish_selected", ACTION_CHECKBOX_NAME: [str(draft.pk)]},
+        )
+        draft.refresh_from_db()
+        assert draft.publication_state == state
+
+
+def test_staff_admin_edit_of_a_published_title_waits_for_review(staff_admin, barcelona):
+    from tests.curation import admin_url, form_data
+
+    shown = builders.commitment(barcelona, title="Approved title")
+    url = admin_url(Commitment, "change", shown.pk)
+    data = form_data(staff_admin.get(url))
+    data["title"] = "Unreviewed title"
+    staff_admin.post(url, data)
+    shown.refresh_from_db()
+    assert shown.title == "Approved title"
+    assert "Unreviewed title" not in Client().get(f"/commitments/{shown.pk}/").content.decode()
+
+
+def test_staff_cannot_verify_their_own_update_from_the_admin(staff_admin, barcelona):
+    from tests.curation import admin_url, form_data
+
+    shown = builders.commitment(barcelona, title="Approved title")
+    update = ProgressUpdate.objects.create(
+        commitment=shown, date=datetime.date(2020, 1, 1), text="Self", percent=10
+    )
+    url = admin_url(Commitment, "change", shown.pk)
+    data = form_data(staff_admin.get(url))
+    for key in list(data):
+        if key.endswith("-id") and data[key] == str(update.pk):
+            data[key.replace("-id", "-verified")] = "on"
+    staff_admin.post(url, data)
+    update.refresh_from_db()
+    assert not update.verified
+    url = admin_url(ProgressUpdate, "change", update.pk)
+    data = form_data(staff_admin.get(url))
+    data["verified"] = "on"
+    staff_admin.post(url, data)
+    update.refresh_from_db()
+    assert not update.verified
