@@ -502,6 +502,23 @@ class TransferAdmin(CuratedAdmin):
         agreement = obj.agreement
         return agreement.origin_id in cities or agreement.destination_id in cities
 
+    def _own_unconfirmed(self, request, obj):
+        """Staff change only what their city reported and the other has not confirmed."""
+        return (
+            obj is None
+            or is_curator(request.user)
+            or (
+                obj.confirmed_at is None
+                and obj.reported_by_city_id in acting_city_ids(request.user)
+            )
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self._own_unconfirmed(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._own_unconfirmed(request, obj) and super().has_delete_permission(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agreement" and not is_curator(request.user):
             kwargs["queryset"] = RelocationAgreement.objects.for_user(request.user)

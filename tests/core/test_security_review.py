@@ -170,3 +170,22 @@ def test_staff_cannot_verify_their_own_update_from_the_admin(staff_admin, barcel
     staff_admin.post(url, data)
     update.refresh_from_db()
     assert not update.verified
+
+
+def test_staff_cannot_change_the_other_citys_or_a_confirmed_transfer_in_the_admin(
+    staff_admin, barcelona, athens
+):
+    from commitments.models import Transfer
+    from tests.curation import admin_url, form_data
+
+    agreement = builders.agreement(athens, barcelona, pledged=100)
+    theirs = builders.transfer(agreement, 10, reported_by_city=athens)
+    confirmed = builders.transfer(agreement, 10, reported_by_city=barcelona, confirmed=True)
+    for transfer in (theirs, confirmed):
+        url = admin_url(Transfer, "change", transfer.pk)
+        data = form_data(staff_admin.get(url))
+        data["people"] = "50"
+        staff_admin.post(url, data)
+        staff_admin.post(admin_url(Transfer, "delete", transfer.pk), {"post": "yes"})
+        transfer.refresh_from_db()
+        assert transfer.people == 10
