@@ -33,6 +33,8 @@ ENDPOINTS = [
     # count, themes (with counts)
     ("/api/themes/", None, 2, ""),
     ("/api/themes/{theme}/", "theme", 1, "the theme (with counts)"),
+    # generated from the code, not the data
+    ("/api/schema/?format=json", None, 0, "none"),
 ]
 
 
@@ -67,3 +69,16 @@ def test_every_endpoint_within_its_query_budget(
                                                           "/api/themes/")):  # fmt: skip
             # The rows grew with the size: the budget held over more of them.
             assert body["count"] >= size, path
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_the_api_docs_page_makes_no_query(
+    client, django_assert_max_num_queries, barcelona, quito, athens, size
+):
+    make_network(size, barcelona, quito, athens)
+
+    with django_assert_max_num_queries(0):
+        response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    assert '<main id="swagger-ui"></main>' in response.content.decode()
