@@ -289,3 +289,81 @@ def test_admin_csv_export_cells_never_start_a_formula(barcelona):
     for row in csv.reader(io.StringIO(body)):
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@")), cell
+
+
+# Uploads ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<html><script>alert(1)</script></html>", "This file is not a PDF."),
+        (b"%PDF-1.4 " + b"x" * 2048, "The file is too large"),
+    ],
+)
+def test_outcome_pdf_upload_refuses_what_is_not_a_small_pdf(
+    client, curator, settings, tmp_path, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forums.models import OutcomeDocument
+    from tests.curation import admin_url, ensure_groups, field_errors, form_data
+
+    settings.MAX_UPLOAD_BYTES = 1024
+    settings.MEDIA_ROOT = tmp_path
+    ensure_groups()
+    client.force_login(curator)
+    data = form_data(client.get(admin_url(OutcomeDocument, "add")))
+    data.update(title="Agenda", slug="agenda", kind="agenda", language="en")
+    data["pdf"] = SimpleUploadedFile("agenda.pdf", content, content_type="application/pdf")
+    response = client.post(admin_url(OutcomeDocument, "add"), data)
+    assert response.status_code == 200
+    assert any(message in error for error in field_errors(response, "pdf"))
+    assert not OutcomeDocument.objects.filter(slug="agenda").exists()
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+# CSRF and logout -------------------------------------------------------------------
+
+
+def test_every_post_form_needs_the_csrf_token(barcelona_staff, barcelona, athens, curator):
+    shown = builders.commitment(barcelona, title="Approved title")
+    draft = builders.commitment(barcelona, state=Commitment.PublicationState.SUBMITTED)
+    update = ProgressUpdate.objects.create(
+        commitment=shown, date=datetime.date(2020, 1, 1), text="Self", percent=10
+    )
+    agreement = builders.agreement(athens, barcelona)
+    transfer = builders.transfer(agreement, 5, reported_by_city=athens)
+    posts = {
+        barcelona_staff: [
+            "/portal/commitments/new/", f"/portal/commitments/{draft.pk}/edit/",
+            f"/portal/commitments/{draft.pk}/submit/",
+            f"/portal/commitments/{shown.pk}/updates/new/",
+            f"/portal/relocations/{agreement.pk}/transfers/new/",
+            f"/portal/transfers/{transfer.pk}/confirm/", "/accounts/logout/",
+            "/accounts/password_change/", "/i18n/setlang/",
+        ],
+        curator: [
+            f"/portal/commitments/{draft.pk}/publish/", f"/portal/commitments/{draft.pk}/return/",
+            f"/portal/commitments/{shown.pk}/changes/accept/",
+            f"/portal/commitments/{shown.pk}/changes/reject/", f"/portal/updates/{update.pk}/verify/",
+        ],
+        None: ["/accounts/login/", "/accounts/password_reset/"],
+    }  # fmt: skip
+    for user, paths in posts.items():
+        client = Client(enforce_csrf_checks=True)
+        if user:
+            client.force_login(user)
+        for path in paths:
+            assert client.post(path, {"title": "x"}).status_code == 403, path
+    draft.refresh_from_db()
+    update.refresh_from_db()
+    transfer.refresh_from_db()
+    assert draft.publication_state == Commitment.PublicationState.SUBMITTED
+    assert not update.verified and transfer.confirmed_at is None
+
+
+def test_logout_is_post_only(client, barcelona_staff):
+    client.force_login(barcelona_staff)
+    assert client.get("/accounts/logout/").status_code == 405
+    assert client.get("/portal/").status_code == 200
