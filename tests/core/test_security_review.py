@@ -346,7 +346,8 @@ def test_every_post_form_needs_the_csrf_token(barcelona_staff, barcelona, athens
         curator: [
             f"/portal/commitments/{draft.pk}/publish/", f"/portal/commitments/{draft.pk}/return/",
             f"/portal/commitments/{shown.pk}/changes/accept/",
-            f"/portal/commitments/{shown.pk}/changes/reject/", f"/portal/updates/{update.pk}/verify/",
+            f"/portal/commitments/{shown.pk}/changes/reject/",
+            f"/portal/updates/{update.pk}/verify/",
         ],
         None: ["/accounts/login/", "/accounts/password_reset/"],
     }  # fmt: skip
@@ -367,3 +368,24 @@ def test_logout_is_post_only(client, barcelona_staff):
     client.force_login(barcelona_staff)
     assert client.get("/accounts/logout/").status_code == 405
     assert client.get("/portal/").status_code == 200
+
+
+def test_staff_see_no_history_of_another_citys_draft_in_the_admin(staff_admin, quito):
+    from tests.curation import admin_url
+
+    draft = builders.commitment(
+        quito, state=Commitment.PublicationState.DRAFT, title=f"{SECRET} history"
+    )
+    version = draft.history.latest().history_id
+    for url in [
+        admin_url(Commitment, "history", draft.pk),
+        admin_url(Commitment, "simple_history", draft.pk, version),
+        admin_url(Commitment, "change", draft.pk),
+        admin_url(Commitment, "delete", draft.pk),
+        f"/admin/autocomplete/?app_label=commitments&model_name=progressupdate"
+        f"&field_name=commitment&term={SECRET}",
+    ]:
+        response = staff_admin.get(url, follow=True)
+        assert SECRET not in response.content.decode(), url
+    response = staff_admin.post(admin_url(Commitment, "simple_history", draft.pk, version), {})
+    assert response.status_code in (302, 403, 404)
