@@ -267,6 +267,8 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
 class ProgressUpdate(TimestampedModel):
     """A dated report of progress on a commitment: the public timeline."""
 
+    VERIFIED_CONTENT = ("date", "text", "percent", "evidence_url")
+
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
     )
@@ -322,6 +324,15 @@ class ProgressUpdate(TimestampedModel):
             raise ValidationError({"percent": _("Progress is a percentage between 0 and 100.")})
         if self.date and self.date > timezone.localdate():
             raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
+
+    def save(self, *args, **kwargs):
+        # A curator verified what the update said then; once its content changes, the
+        # public must not see the new content marked as verified.
+        if self.pk is not None and self.verified:
+            before = type(self).objects.filter(pk=self.pk).values(*self.VERIFIED_CONTENT).first()
+            if before and any(before[name] != getattr(self, name) for name in before):
+                self.verified, self.verified_by, self.verified_at = False, None, None
+        super().save(*args, **kwargs)
 
 
 class RelocationAgreementQuerySet(models.QuerySet):

@@ -225,3 +225,26 @@ def test_every_save_is_kept_in_the_history_with_a_new_version(barcelona, curator
     assert commitment.version == 2
     assert list(commitment.history.values_list("title", flat=True)) == ["Second", "First"]
     assert commitment.history.latest().history_user == curator
+
+
+def test_changing_a_verified_update_withdraws_its_verification(barcelona, curator):
+    commitment = Commitment.objects.create(
+        city=barcelona,
+        title="Welcome office",
+        publication_state=Commitment.PublicationState.PUBLISHED,
+    )
+    update = ProgressUpdate.objects.create(
+        commitment=commitment, date=TODAY, text="Office opened", percent=40
+    )
+    services.verify_update(update, curator)
+    update.refresh_from_db()
+    update.save()  # saving unchanged content keeps the curator's word
+    assert ProgressUpdate.objects.get(pk=update.pk).verified is True
+
+    update.text = "Office opened, and twice as large"
+    update.save()
+
+    update.refresh_from_db()
+    assert update.verified is False
+    assert update.verified_by is None
+    assert update.verified_at is None
