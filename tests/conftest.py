@@ -2,8 +2,10 @@
 a curator) and the cities they act for."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import override_settings
 from model_bakery import baker
 
 from cities.models import City, CityStaffMembership
@@ -17,6 +19,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
         if "sqlite" in item.keywords and vendor != "sqlite":
             item.add_marker(pytest.mark.skip(reason="tests the SQLite fallback"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_redis_database_per_worker(worker_id):
+    """With Redis as the cache (the PostgreSQL run in CI), ``cache.clear()`` flushes the
+    whole Redis database; parallel workers sharing one would wipe each other's entries
+    (such as the API throttle's counts) mid-test. Each worker gets its own database."""
+    cache_settings = settings.CACHES["default"]
+    if not cache_settings["BACKEND"].endswith("RedisCache") or worker_id == "master":
+        yield
+        return
+    base, _, number = cache_settings["LOCATION"].rpartition("/")
+    if not number.isdigit():
+        base, number = cache_settings["LOCATION"].rstrip("/"), "0"
+    location = f"{base}/{int(number) + 1 + int(worker_id.removeprefix('gw'))}"
+    with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
+        yield
 
 
 @pytest.fixture
