@@ -16,3 +16,8 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+if [ ! -f .env ]; then
+  # A checkout is a local installation: lets plain manage.py commands start without
+  # production secrets. Production sets its variables in the real environment.
+  printf '# Written by bin/run or bin/test for local use; see .env.example.\nMAYORALFORUM_LOCAL=1\n' > .env
+fi

@@ -50,6 +50,24 @@ def env_str(name, default=""):
     return os.environ.get(name, default)
 
 
+def read_env_file(path):
+    """Loads KEY=VALUE lines of a local .env file; the real environment always wins.
+
+    ``bin/run`` and ``bin/test`` write one with MAYORALFORUM_LOCAL=1 in a checkout, so
+    plain ``manage.py`` commands work there too. Production sets real variables.
+    """
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+read_env_file(Path(env_str("ENV_FILE", str(BASE_DIR / ".env"))))
+
 DEBUG = env_bool("DEBUG", False)
 # Tests and local runs set MAYORALFORUM_LOCAL so they can start without production secrets.
 LOCAL = env_bool("MAYORALFORUM_LOCAL", False)

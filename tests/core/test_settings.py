@@ -20,7 +20,8 @@ PRODUCTION_ENV = {
 
 def _run(args, env_overrides, drop=()):
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.pop("MAYORALFORUM_LOCAL", None)
+    # Explicitly not local: a checkout's .env (MAYORALFORUM_LOCAL=1) must not soften these.
+    env["MAYORALFORUM_LOCAL"] = "0"
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -73,3 +74,28 @@ def test_the_deployment_check_is_clean_with_production_settings(debug):
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_a_local_env_file_is_read_but_the_real_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# local\nSTALE_AFTER_DAYS=90\nPUBLIC_CACHE_SECONDS='30'\n")
+    script = (
+        "from django.conf import settings; "
+        "print(settings.STALE_AFTER_DAYS, settings.PUBLIC_CACHE_SECONDS)"
+    )
+    env = {**PRODUCTION_ENV, "ENV_FILE": str(env_file), "PUBLIC_CACHE_SECONDS": "120"}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "mayoralforum.settings",
+            "MAYORALFORUM_LOCAL": "0",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["90", "120"]

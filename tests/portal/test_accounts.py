@@ -181,6 +181,7 @@ def test_production_sends_session_and_csrf_cookies_over_https_only(name):
     env = {k: v for k, v in os.environ.items() if k != "MAYORALFORUM_LOCAL"}
     env.update(
         DEBUG="0",
+        MAYORALFORUM_LOCAL="0",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="mayoralforum.example.org",
         DATABASE_URL="sqlite:////tmp/mayoralforum-portal-settings.sqlite3",
