@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from core import geo
 from core.models import SourcedModel, TimestampedModel, VersionedModel
+from core.permissions import is_curator
 
 
 class Network(SourcedModel, TimestampedModel, VersionedModel):
@@ -30,10 +31,10 @@ class Network(SourcedModel, TimestampedModel, VersionedModel):
 class CityQuerySet(models.QuerySet):
     def for_user(self, user):
         """The cities a user acts for: all for curators, their own for staff."""
+        if is_curator(user):
+            return self.all()
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.groups.filter(name="Curators").exists():
-            return self.all()
         return self.filter(staff_memberships__user=user)
 
 

@@ -14,9 +14,10 @@ from core.admin import (
     ParentCachedInlineFormSet,
     acting_city_ids,
 )
+from core.permissions import is_curator
 
 from . import services
-from .models import Commitment, ProgressUpdate, RelocationAgreement, Transfer, is_curator
+from .models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
 from .resources import CommitmentResource, ProgressUpdateResource
 
 

@@ -14,23 +14,8 @@ from simple_history.models import HistoricalRecords
 from cities.models import City, Network
 from core.dates import DatePrecision, format_partial_date, truncate
 from core.models import SourcedModel, TimestampedModel, VersionedModel
+from core.permissions import is_curator
 from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme
-
-CURATORS_GROUP = "Curators"
-CITY_STAFF_GROUP = "City staff"
-
-
-def is_curator(user):
-    """Curators (the secretariat) see and change every record."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_is_curator", None)
-    if cached is None:
-        cached = user.groups.filter(name=CURATORS_GROUP).exists()
-        user._is_curator = cached
-    return cached
 
 
 def stale_cutoff(today=None):
@@ -77,12 +62,6 @@ class CommitmentQuerySet(models.QuerySet):
                 ),
                 output_field=models.BooleanField(),
             )
-        )
-
-    def overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(target_date__lt=today).exclude(
-            status__in=[Commitment.Status.ACHIEVED, Commitment.Status.WITHDRAWN]
         )
 
 
@@ -227,10 +206,6 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
 
     def get_absolute_url(self):
         return reverse("commitments:detail", args=[self.pk])
-
-    @property
-    def is_published(self):
-        return self.publication_state == self.PublicationState.PUBLISHED
 
     @property
     def overdue(self):
@@ -489,11 +464,6 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         super().save(*args, **kwargs)
 
 
-class TransferQuerySet(models.QuerySet):
-    def confirmed(self):
-        return self.filter(confirmed_at__isnull=False)
-
-
 class Transfer(TimestampedModel):
     """People who actually moved under an agreement."""
 
@@ -533,8 +503,6 @@ class Transfer(TimestampedModel):
         verbose_name=_("confirmed by"),
     )
     history = HistoricalRecords()
-
-    objects = TransferQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import CURATORS_GROUP, Commitment, ProgressUpdate, Transfer
+from core.permissions import CURATORS_GROUP
+
+from .models import Commitment, ProgressUpdate, Transfer
 
 # Fields of a published commitment whose change waits for a curator's review.
 REVIEWED_FIELDS = ("title", "description", "start_date", "target_date", "resources_needed",

@@ -27,9 +27,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
 from cities.models import CityStaffMembership
-from commitments.models import is_curator
 from core.forms import VersionedFormMixin
 from core.models import VersionedModel
+from core.permissions import is_curator
 
 
 def acting_city_ids(user):

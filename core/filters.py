@@ -70,14 +70,3 @@ class PublicFilterSet(django_filters.FilterSet):
     """Base of every public FilterSet: unknown values are errors, never ignored."""
 
     q = SearchFilter()
-
-    @property
-    def active_filters(self):
-        """(name, value) pairs actually given, for 'remove this filter' links."""
-        data = self.data
-        return [
-            (name, value)
-            for name in self.filters
-            for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
-            if value not in (None, "")
-        ]

@@ -73,13 +73,6 @@ def country_name(code, language=None):
         return code.upper()
 
 
-def country_choices(language=None):
-    return sorted(
-        ((code, country_name(code, language)) for code in COUNTRY_SUBREGION),
-        key=lambda item: item[1],
-    )
-
-
 def subregion_of(code):
     return COUNTRY_SUBREGION.get((code or "").upper(), "")
 

@@ -12,7 +12,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
-from core.listing import FORMULA_PREFIXES
+from core.listing import csv_safe
 
 
 class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -60,10 +60,7 @@ class CuratedResource(resources.ModelResource):
     def export_field(self, field, instance, **kwargs):
         # Staff write titles and texts that curators then open in a spreadsheet: a
         # cell starting like a formula is exported as text, as on the public downloads.
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        return csv_safe(super().export_field(field, instance, **kwargs))
 
     def import_instance(self, instance, row, **kwargs):
         # Many-to-many values are normally read only after the row is saved; check

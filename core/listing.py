@@ -526,6 +526,11 @@ def _csv_cell(value):
         return "; ".join(str(item) for item in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    return csv_safe(value)
+
+
+def csv_safe(value):
+    """A text cell that would start a formula gets a leading ' so it stays text."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -25,8 +25,8 @@ from commitments.models import (
     ProgressUpdate,
     RelocationAgreement,
     Transfer,
-    is_curator,
 )
+from core.permissions import is_curator
 
 from .forms import (
     CommitmentCreateForm,

@@ -9,7 +9,7 @@ from django.test import override_settings
 from model_bakery import baker
 
 from cities.models import City, CityStaffMembership
-from commitments.models import CITY_STAFF_GROUP, CURATORS_GROUP
+from core.permissions import CITY_STAFF_GROUP, CURATORS_GROUP
 
 
 def pytest_collection_modifyitems(config, items):

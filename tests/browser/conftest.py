@@ -139,7 +139,7 @@ def network(live_server):
 @pytest.fixture
 def city_staff(django_user_model, network):
     from cities.models import CityStaffMembership
-    from commitments.models import CITY_STAFF_GROUP
+    from core.permissions import CITY_STAFF_GROUP
 
     user = django_user_model.objects.create_user(
         username="barcelona-staff", email="staff@example.org", password=PASSWORD
@@ -151,7 +151,7 @@ def city_staff(django_user_model, network):
 
 @pytest.fixture
 def curator_user(django_user_model, network):
-    from commitments.models import CURATORS_GROUP
+    from core.permissions import CURATORS_GROUP
 
     user = django_user_model.objects.create_user(
         username="curator", email="curator@example.org", password=PASSWORD, is_staff=True

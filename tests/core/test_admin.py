@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from model_bakery import baker
 
 from cities.models import City, CityStaffMembership
-from commitments.models import CITY_STAFF_GROUP, CURATORS_GROUP
+from core.permissions import CITY_STAFF_GROUP, CURATORS_GROUP
 from tests.curation import (
     admin_url,
     assert_admin_pages_bounded,

@@ -7,12 +7,12 @@ from django.db.models import F
 
 from cities.models import City, CityStaffMembership
 from commitments.models import (
-    CITY_STAFF_GROUP,
     Commitment,
     ProgressUpdate,
     RelocationAgreement,
     Transfer,
 )
+from core.permissions import CITY_STAFF_GROUP
 from tests.curation import ensure_groups
 
 

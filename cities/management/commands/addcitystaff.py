@@ -8,7 +8,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from cities.models import City, CityStaffMembership
-from commitments.models import CITY_STAFF_GROUP
+from core.permissions import CITY_STAFF_GROUP
 
 
 class Command(BaseCommand):
