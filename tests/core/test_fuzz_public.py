@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
+from portal.forms import COMMITMENT_FIELDS
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -162,23 +163,8 @@ def assert_form_answer(response, before, after):
 
 
 def test_random_commitment_forms_never_give_a_500(staff, barcelona):
-    fields = [
-        "city",
-        "title",
-        "description",
-        "outcome_document",
-        "themes",
-        "framework_items",
-        "status",
-        "progress",
-        "start_date",
-        "target_date",
-        "resources_needed",
-        "resources_secured",
-        "currency",
-        "resources_note",
-        "loaded_version",
-    ]
+    # Every field of the form, plus the city and the edit-conflict version it carries.
+    fields = ["city", *COMMITMENT_FIELDS, "loaded_version"]
 
     @FUZZ
     @given(data=field_values(fields), own_city=st.booleans())
