@@ -11,6 +11,10 @@ from model_bakery import baker
 from cities.models import City, CityStaffMembership
 from core.permissions import CITY_STAFF_GROUP, CURATORS_GROUP
 
+# Unique fields a test leaves out get values from a sequence, never random draws that
+# can collide (see tests/baking.py).
+settings.BAKER_CUSTOM_CLASS = "tests.baking.UniqueValuesBaker"
+
 
 def pytest_collection_modifyitems(config, items):
     vendor = connection.vendor
