@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 from model_bakery import baker
 
 from cities.models import City, CityStaffMembership
@@ -40,6 +41,19 @@ def _own_redis_database_per_worker(worker_id):
     location = f"{base}/{int(number) + 1 + int(worker_id.removeprefix('gw'))}"
     with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language.
+
+    The test client leaves the language of the last page requested active in the
+    thread, so a test that requested an /es/ page made the next test on that worker
+    read Spanish messages (found by running the suite in random orders).
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

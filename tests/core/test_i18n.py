@@ -6,20 +6,12 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
-from django.utils import translation
 from model_bakery import baker
 
 from commitments.models import Commitment, RelocationAgreement, Transfer
 from forums.models import OutcomeDocument
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def restore_language():
-    # The test client leaves the language of the last page requested active.
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _html_lang(response):
