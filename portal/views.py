@@ -351,9 +351,9 @@ def update_create(request, pk):
 # changed since (someone edited it in between), so nothing unseen is published.
 
 
-def _review_page(request, commitment, *, return_form=None, reject_form=None, status=200):
+def _review_page(request, pk, *, return_form=None, reject_form=None, status=200):
     commitment = get_object_or_404(
-        review.for_review(Commitment.objects.for_user(request.user)), pk=commitment.pk
+        review.for_review(Commitment.objects.for_user(request.user)), pk=pk
     )
     context = {
         "commitment": commitment,
@@ -372,7 +372,7 @@ def _review_page(request, commitment, *, return_form=None, reject_form=None, sta
 @require_safe
 @never_cache
 def commitment_review(request, pk):
-    return _review_page(request, _get_commitment(request, pk))
+    return _review_page(request, pk)
 
 
 def _decide(request, pk, *, form_class, allowed, refusal, decision):
@@ -391,7 +391,7 @@ def _decide(request, pk, *, form_class, allowed, refusal, decision):
             messages.error(request, " ".join(form.errors["version"]))
             return redirect("portal:commitment-review", pk=commitment.pk)
         forms_shown = {"return_form" if form_class is ReturnForm else "reject_form": form}
-        return _review_page(request, commitment, status=400, **forms_shown)
+        return _review_page(request, commitment.pk, status=400, **forms_shown)
     try:
         message = decision(commitment, form)
     except ValidationError as error:

@@ -281,3 +281,25 @@ def test_a_proposal_notifies_the_curators_once_not_on_every_save(
     assert len(mail.outbox) == 1
     propose(title="Housing plan, phase three")
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_review_page_queries_do_not_grow_with_the_content(
+    client, curator, barcelona, django_assert_max_num_queries, size
+):
+    document = builders.outcome("call-of-barcelona")
+    commitment = builders.commitment(
+        barcelona, outcome_document=document, pending_changes={"title": "Proposed"}
+    )
+    commitment.themes.set([builders.theme(f"theme-{n}") for n in range(size)])
+    commitment.framework_items.set([builders.framework_item(f"SDG-{n}.7") for n in range(size)])
+    commitment.clauses.set(
+        [baker.make(Clause, document=document, number=str(n)) for n in range(size)]
+    )
+    for n in range(size):
+        baker.make("commitments.ProgressUpdate", commitment=commitment, percent=n, text="Done")
+    client.force_login(curator)
+    # Session, user, curator group; the commitment with its city, outcome document and
+    # author; themes; framework items; clauses; their documents; updates.
+    with django_assert_max_num_queries(9):
+        assert _review(client, commitment).status_code == 200
