@@ -16,7 +16,7 @@ from core.admin import (
 )
 from core.permissions import is_curator
 
-from . import services
+from . import review, services
 from .models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
 from .resources import CommitmentResource, ProgressUpdateResource
 
@@ -30,6 +30,22 @@ class ReturnToCityForm(forms.Form):
 
 
 CURATOR_ONLY_UPDATE_FIELDS = ("reported_by_city", "verified")
+# Commitments shown (in full) on one publish or accept confirmation page.
+REVIEW_BATCH = 20
+
+
+def _shown_versions(data):
+    """``{pk: version}`` of the commitments the confirmation page showed."""
+    versions = {}
+    for key in data:
+        if key.startswith("version_"):
+            try:
+                pk, version = int(key.removeprefix("version_")), int(data[key])
+            except ValueError:
+                continue
+            if 0 < pk < 2**63:  # an id no column holds is not looked up (SQLite overflows)
+                versions[pk] = version
+    return versions
 
 
 def _published_for_staff(request, obj):
@@ -199,19 +215,91 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     # Review actions: one record at a time through the services, so each change is
     # kept in the history and the city is told by email.
 
-    @admin.action(description=_("Publish the selected commitments"), permissions=["review"])
+    # Publishing and accepting apply to what the curator was shown: both actions first
+    # show each selected commitment's content (and proposed changes) with the version
+    # shown, and the service refuses any that changed before the curator confirmed.
+
+    @admin.action(description=_("Publish the selected commitments…"), permissions=["review"])
     def publish_selected(self, request, queryset):
-        published = 0
-        for commitment in queryset.exclude(
-            publication_state=Commitment.PublicationState.PUBLISHED
-        ).select_related("city"):
-            services.publish(commitment, request.user)
-            published += 1
-        self.message_user(
+        return self._review_and_confirm(
             request,
-            ngettext("%d commitment published.", "%d commitments published.", published)
-            % published,
-            messages.SUCCESS if published else messages.WARNING,
+            queryset.exclude(publication_state=Commitment.PublicationState.PUBLISHED),
+            action="publish_selected",
+            title=_("Publish commitments"),
+            button=_("Publish these commitments"),
+            decide=services.publish,
+            done=lambda n: ngettext("%d commitment published.", "%d commitments published.", n),
+        )
+
+    @admin.action(
+        description=_("Accept the changes proposed to the selected commitments…"),
+        permissions=["review"],
+    )
+    def accept_changes(self, request, queryset):
+        return self._review_and_confirm(
+            request,
+            queryset.filter(publication_state=Commitment.PublicationState.PUBLISHED).exclude(
+                pending_changes={}
+            ),
+            action="accept_changes",
+            title=_("Accept proposed changes"),
+            button=_("Accept these changes"),
+            decide=services.accept_pending_changes,
+            done=lambda n: ngettext(
+                "Changes accepted on %d commitment.", "Changes accepted on %d commitments.", n
+            ),
+        )
+
+    def _review_and_confirm(self, request, candidates, *, action, title, button, decide, done):
+        candidates = review.for_review(candidates).order_by("pk")
+        if "apply" in request.POST:
+            applied = 0
+            for commitment in candidates.filter(pk__in=_shown_versions(request.POST)):
+                try:
+                    decide(
+                        commitment=commitment,
+                        user=request.user,
+                        expected_version=_shown_versions(request.POST)[commitment.pk],
+                    )
+                except ValidationError as exc:
+                    self.message_user(
+                        request,
+                        _("“%(title)s”: not done. %(error)s")
+                        % {"title": commitment.title, "error": " ".join(exc.messages)},
+                        messages.ERROR,
+                    )
+                else:
+                    applied += 1
+            self.message_user(
+                request, done(applied) % applied, messages.SUCCESS if applied else messages.WARNING
+            )
+            return None
+        shown = list(candidates[:REVIEW_BATCH])
+        total = len(shown) if len(shown) < REVIEW_BATCH else candidates.count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "button": button,
+            "action": action,
+            "opts": self.model._meta,
+            "items": [
+                {
+                    "commitment": commitment,
+                    "content_rows": review.content_rows(commitment),
+                    "pending_diff": review.pending_diff(commitment),
+                }
+                for commitment in shown
+            ],
+            "total": total,
+            "more_count": max(total - len(shown), 0),
+            "selected_pks": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/commitments/commitment/review_confirm.html", context
         )
 
     @admin.action(
@@ -227,7 +315,11 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
             if form.is_valid():
                 returned = 0
                 for commitment in submitted:
-                    services.return_to_city(commitment, request.user, form.cleaned_data["comment"])
+                    services.return_to_city(
+                        commitment=commitment,
+                        user=request.user,
+                        comment=form.cleaned_data["comment"],
+                    )
                     returned += 1
                 self.message_user(
                     request,
@@ -262,42 +354,13 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
         )
 
     @admin.action(
-        description=_("Accept the changes proposed to the selected commitments"),
-        permissions=["review"],
-    )
-    def accept_changes(self, request, queryset):
-        accepted = 0
-        for commitment in queryset.exclude(pending_changes={}).select_related("city"):
-            try:
-                services.accept_pending_changes(commitment, request.user)
-            except ValidationError as exc:
-                self.message_user(
-                    request,
-                    _("“%(title)s”: the proposed changes break a rule (%(error)s); not accepted.")
-                    % {"title": commitment.title, "error": "; ".join(exc.messages)},
-                    messages.ERROR,
-                )
-            else:
-                accepted += 1
-        self.message_user(
-            request,
-            ngettext(
-                "Changes accepted on %d commitment.",
-                "Changes accepted on %d commitments.",
-                accepted,
-            )
-            % accepted,
-            messages.SUCCESS if accepted else messages.WARNING,
-        )
-
-    @admin.action(
         description=_("Reject the changes proposed to the selected commitments"),
         permissions=["review"],
     )
     def reject_changes(self, request, queryset):
         rejected = 0
         for commitment in queryset.exclude(pending_changes={}):
-            services.reject_pending_changes(commitment, request.user)
+            services.reject_pending_changes(commitment=commitment, user=request.user)
             rejected += 1
         self.message_user(
             request,

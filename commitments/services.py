@@ -9,9 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
+from core.models import EditConflict
 from core.permissions import CURATORS_GROUP
 
 from .models import Commitment, ProgressUpdate, Transfer
@@ -38,12 +41,22 @@ def _staff_emails(city):
     )
 
 
-def _notify(recipients, subject, body):
+def _notify(recipients, subject, body, *, links):
+    """Emails ``body`` followed by the absolute link(s) of the page(s) it is about."""
     if recipients:
+        body = "\n\n".join([body, *(f"{label}: {absolute_url(path)}" for label, path in links)])
         # After commit: no email about a change that was rolled back.
         transaction.on_commit(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
         )
+
+
+def _review_link(commitment):
+    return (_("Review it"), reverse("portal:commitment-review", args=[commitment.pk]))
+
+
+def _portal_link(commitment):
+    return (_("In the portal"), reverse("portal:commitment-edit", args=[commitment.pk]))
 
 
 def _save(commitment, user, reason):
@@ -52,8 +65,37 @@ def _save(commitment, user, reason):
     commitment.save()
 
 
+class StaleReview(EditConflict):
+    """A review action on a version of a commitment that is no longer the current one."""
+
+
+def _check_version(commitment, expected_version):
+    """Locks the row and refuses the review action if the commitment changed since the
+    curator loaded it: publishing or accepting must apply to the version they saw.
+
+    ``expected_version`` is the version the curator's page showed; without one, the
+    version of the instance passed in (so a stale instance never overwrites a newer row).
+    """
+    current = (
+        Commitment.objects.select_for_update()
+        .filter(pk=commitment.pk)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if current is None:
+        raise StaleReview(_("This commitment no longer exists."))
+    expected = commitment.version if expected_version is None else expected_version
+    if current != expected or commitment.version != current:
+        raise StaleReview(
+            _("“%(title)s” changed since you loaded it (someone edited it in between), so "
+              "nothing was done. Reload it and review the current version.")
+            % {"title": commitment.title},
+            code="stale",
+        )  # fmt: skip
+
+
 @transaction.atomic
-def submit_for_review(commitment, user):
+def submit_for_review(*, commitment, user):
     if commitment.publication_state not in (
         Commitment.PublicationState.DRAFT,
         Commitment.PublicationState.RETURNED,
@@ -67,14 +109,18 @@ def submit_for_review(commitment, user):
         _("Submitted for review: %(title)s") % {"title": commitment.title},
         _("%(city)s submitted “%(title)s” for review.")
         % {"city": commitment.city.name, "title": commitment.title},
+        links=[_review_link(commitment)],
     )
     return commitment
 
 
 @transaction.atomic
-def publish(commitment, user):
+def publish(*, commitment, user, expected_version=None):
+    """Publishes the version the curator reviewed (``expected_version``); see
+    ``_check_version``."""
     if commitment.publication_state == Commitment.PublicationState.PUBLISHED:
         return commitment
+    _check_version(commitment, expected_version)
     commitment.publication_state = Commitment.PublicationState.PUBLISHED
     commitment.published_at = timezone.now()
     commitment.review_comment = ""
@@ -83,15 +129,17 @@ def publish(commitment, user):
         _staff_emails(commitment.city),
         _("Published: %(title)s") % {"title": commitment.title},
         _("Your commitment “%(title)s” is now public.") % {"title": commitment.title},
+        links=[(_("Public page"), commitment.get_absolute_url()), _portal_link(commitment)],
     )
     return commitment
 
 
 @transaction.atomic
-def return_to_city(commitment, user, comment):
+def return_to_city(*, commitment, user, comment, expected_version=None):
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(_("Say what the city should change before returning it."))
+    _check_version(commitment, expected_version)
     commitment.publication_state = Commitment.PublicationState.RETURNED
     commitment.review_comment = comment
     _save(commitment, user, "returned to the city")
@@ -100,12 +148,13 @@ def return_to_city(commitment, user, comment):
         _("Returned for changes: %(title)s") % {"title": commitment.title},
         _("The secretariat returned “%(title)s” with this comment:\n\n%(comment)s")
         % {"title": commitment.title, "comment": comment},
+        links=[_portal_link(commitment)],
     )
     return commitment
 
 
 @transaction.atomic
-def propose_changes(commitment, user, changes, *, replace=False):
+def propose_changes(*, commitment, user, changes, replace=False):
     """Staff edit a published commitment: the reviewed fields wait for a curator.
 
     ``changes`` maps field names to new values (JSON-serialisable: dates as ISO
@@ -117,7 +166,8 @@ def propose_changes(commitment, user, changes, *, replace=False):
     if commitment.publication_state != Commitment.PublicationState.PUBLISHED:
         # A draft or returned commitment is edited directly; a submitted one waits.
         raise ValidationError(_("Only a published commitment takes proposed changes."))
-    pending = {} if replace else dict(commitment.pending_changes or {})
+    before = dict(commitment.pending_changes or {})
+    pending = {} if replace else dict(before)
     for name, value in changes.items():
         if name in REVIEWED_FIELDS:
             pending[name] = value
@@ -125,18 +175,23 @@ def propose_changes(commitment, user, changes, *, replace=False):
             setattr(commitment, name, value)
     commitment.pending_changes = pending
     _save(commitment, user, "changes proposed")
-    if pending:
+    # Like a submission, a new or changed proposal asks the curators for a review; a
+    # save that leaves the proposal as it was (a status change, say) does not.
+    if pending and pending != before:
         _notify(
             _curator_emails(),
             _("Changes to review: %(title)s") % {"title": commitment.title},
             _("%(city)s proposed changes to “%(title)s”.")
             % {"city": commitment.city.name, "title": commitment.title},
+            links=[_review_link(commitment)],
         )
     return commitment
 
 
 @transaction.atomic
-def accept_pending_changes(commitment, user):
+def accept_pending_changes(*, commitment, user, expected_version=None):
+    """Applies the proposal the curator reviewed (``expected_version``)."""
+    _check_version(commitment, expected_version)
     for name, value in (commitment.pending_changes or {}).items():
         field = commitment._meta.get_field(name)
         setattr(commitment, name, field.to_python(value))
@@ -147,7 +202,8 @@ def accept_pending_changes(commitment, user):
 
 
 @transaction.atomic
-def reject_pending_changes(commitment, user, comment=""):
+def reject_pending_changes(*, commitment, user, comment="", expected_version=None):
+    _check_version(commitment, expected_version)
     commitment.pending_changes = {}
     if comment:
         commitment.review_comment = comment

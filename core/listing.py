@@ -6,7 +6,9 @@ the query string and answers with either a download or the context of the page. 
 whole state lives in the URL, so any view can be linked to and shared.
 
 - An unknown filter value, sort or format makes the page answer 400 with the form and
-  the error by the field; a page past the end or not a number is a 404.
+  the error by the field; a page past the end or not a number is a 404. A parameter
+  the list does not know (``utm_source`` on a shared link) is ignored, as Datasette
+  does, and left out of the page's own links.
 - Facet counts: next to each option, the number of rows it would give within the
   current selection of the *other* filters. One grouped query per facet (two or
   three for a facet over either side of an agreement), never one per option.
@@ -186,7 +188,8 @@ def browse(request, listing):
     # Links on the page carry the state without what could not be understood, so
     # that following one leads out of the error.
     data = request.GET.copy()
-    for name in (*filterset.form.errors, *controls.errors):
+    known = {*filterset.form.fields, *controls.fields, "page"}
+    for name in [*filterset.form.errors, *controls.errors, *(k for k in data if k not in known)]:
         data.pop(name, None)
     result = ListPage(listing=listing, form=filterset.form, controls=controls, is_valid=is_valid)
 

@@ -252,6 +252,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mayoral Forum <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Curators are told by email when staff submit something for review.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
+# The site's public address: emails link to their pages with it (an email has no
+# request to take the host from). Defaults to the first ALLOWED_HOSTS name over HTTPS.
+SITE_URL = env_str(
+    "SITE_URL",
+    "http://127.0.0.1:8000"
+    if (DEBUG or LOCAL) and not env_list("ALLOWED_HOSTS")
+    else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or "*" in SITE_URL:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address, such as https://mayoralforum.example.org "
+        f"(got {SITE_URL!r}); set it when ALLOWED_HOSTS starts with a wildcard."
+    )
 
 # Security. Local runs (plain HTTP on 127.0.0.1) turn the HTTPS-only settings off.
 SECURE_SSL = env_bool("SECURE_SSL", not (DEBUG or LOCAL))

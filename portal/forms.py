@@ -129,7 +129,21 @@ class CommitmentCreateForm(CommitmentForm):
                 self.initial["city"] = only[0].pk
 
 
-class ReturnForm(PortalForm, forms.Form):
+class ReviewForm(PortalForm, forms.Form):
+    """A curator's decision on the version of a commitment their page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, commitment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if commitment is not None:
+            self.initial.setdefault("version", commitment.version)
+        self.fields["version"].error_messages["required"] = _(
+            "This form does not say which version you reviewed: reload the page."
+        )
+
+
+class ReturnForm(ReviewForm):
     comment = forms.CharField(
         label=_("What should the city change?"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -137,7 +151,7 @@ class ReturnForm(PortalForm, forms.Form):
     )
 
 
-class RejectChangesForm(PortalForm, forms.Form):
+class RejectChangesForm(ReviewForm):
     comment = forms.CharField(
         label=_("Why (optional)"),
         required=False,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
     path("commitments/<int:pk>/submit/", views.commitment_submit, name="commitment-submit"),
     path("commitments/<int:pk>/updates/new/", views.update_create, name="update-create"),
+    path("commitments/<int:pk>/review/", views.commitment_review, name="commitment-review"),
     path("commitments/<int:pk>/publish/", views.commitment_publish, name="commitment-publish"),
     path("commitments/<int:pk>/return/", views.commitment_return, name="commitment-return"),
     path("commitments/<int:pk>/changes/accept/", views.changes_accept, name="changes-accept"),

@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from cities.models import City
-from commitments import services
+from commitments import review, services
 from commitments.models import (
     Commitment,
     ProgressUpdate,
@@ -34,6 +35,7 @@ from .forms import (
     ProgressUpdateForm,
     RejectChangesForm,
     ReturnForm,
+    ReviewForm,
     TransferForm,
     to_json,
 )
@@ -81,21 +83,6 @@ def _get_commitment(request, pk):
     )
 
 
-def _pending_items(commitment):
-    """(label, public value, proposed value) for each change awaiting review."""
-    items = []
-    for name, raw in (commitment.pending_changes or {}).items():
-        field = commitment._meta.get_field(name)
-        items.append(
-            {
-                "label": field.verbose_name,
-                "public": getattr(commitment, name),
-                "proposed": field.to_python(raw),
-            }
-        )
-    return items
-
-
 @login_required
 @require_safe
 @never_cache
@@ -130,7 +117,7 @@ def dashboard(request):
 
     by_city = {city.pk: [] for city in cities}
     for commitment in commitments:
-        commitment.pending_items = _pending_items(commitment)
+        commitment.pending_items = review.pending_diff(commitment)
         by_city[commitment.city_id].append(commitment)
     agreements = list(agreements)
     for city in cities:
@@ -184,9 +171,9 @@ def _review_queues(user):
         .select_related("city")
         .order_by("updated_at", "pk")  # the longest waiting first
     )
-    review = list(queue[:QUEUE_LIMIT])
-    for commitment in review:
-        commitment.pending_items = _pending_items(commitment)
+    waiting = list(queue[:QUEUE_LIMIT])
+    for commitment in waiting:
+        commitment.pending_items = review.pending_diff(commitment)
     updates = (
         ProgressUpdate.objects.filter(
             commitment__in=Commitment.objects.for_user(user).published(),
@@ -198,12 +185,10 @@ def _review_queues(user):
     )
     unverified = list(updates[:QUEUE_LIMIT])
     return {
-        "review_queue": review,
-        "review_total": len(review) if len(review) < QUEUE_LIMIT else queue.count(),
+        "review_queue": waiting,
+        "review_total": len(waiting) if len(waiting) < QUEUE_LIMIT else queue.count(),
         "unverified_updates": unverified,
         "unverified_total": len(unverified) if len(unverified) < QUEUE_LIMIT else updates.count(),
-        "return_form": ReturnForm(),
-        "reject_form": RejectChangesForm(),
     }
 
 
@@ -244,6 +229,9 @@ def commitment_edit(request, pk):
 
     context = {"commitment": commitment, "updates": commitment.updates.all()[:20]}
     if commitment.publication_state == states.SUBMITTED:
+        if is_curator(request.user):
+            # The curator's page for a submission is its review page.
+            return redirect("portal:commitment-review", pk=commitment.pk)
         # Under review: the curator decides on what was submitted.
         if request.method == "POST":
             messages.error(
@@ -267,7 +255,7 @@ def commitment_edit(request, pk):
 
 def _edit_published(request, commitment):
     """The public keeps the approved version; reviewed fields become a proposal."""
-    pending_items = _pending_items(commitment)
+    pending_items = review.pending_diff(commitment)
     updates = commitment.updates.all()[:20]
     # The form shows the version as proposed so far: approved values overlaid with
     # what is pending, so that saving again replaces the proposal as a whole. The page
@@ -286,7 +274,9 @@ def _edit_published(request, commitment):
             }
             for name in IMMEDIATE_FIELDS:
                 changes[name] = form.cleaned_data[name]
-            services.propose_changes(approved, request.user, changes, replace=True)
+            services.propose_changes(
+                commitment=approved, user=request.user, changes=changes, replace=True
+            )
             approved.themes.set(form.cleaned_data["themes"])
             approved.framework_items.set(form.cleaned_data["framework_items"])
         if approved.pending_changes:
@@ -306,6 +296,7 @@ def _edit_published(request, commitment):
             "commitment": commitment,
             "pending_items": pending_items,
             "updates": updates,
+            "is_curator": is_curator(request.user),
         },
     )
 
@@ -315,7 +306,7 @@ def _edit_published(request, commitment):
 def commitment_submit(request, pk):
     commitment = _get_commitment(request, pk)
     try:
-        services.submit_for_review(commitment, request.user)
+        services.submit_for_review(commitment=commitment, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -353,81 +344,170 @@ def update_create(request, pk):
 
 
 # Curator review ------------------------------------------------------------------
+#
+# The curator decides on the review page, which shows the whole commitment and, for a
+# published one, the proposed changes against the approved version. Every decision
+# carries the version that page showed; the service refuses it if the commitment
+# changed since (someone edited it in between), so nothing unseen is published.
 
 
-def _get_for_review(request, pk, state):
+def _review_page(request, pk, *, return_form=None, reject_form=None, status=200):
+    commitment = get_object_or_404(
+        review.for_review(Commitment.objects.for_user(request.user)), pk=pk
+    )
+    context = {
+        "commitment": commitment,
+        "content_rows": review.content_rows(commitment),
+        "workflow_rows": review.workflow_rows(commitment),
+        "pending_diff": review.pending_diff(commitment),
+        "updates": commitment.updates.all()[:20],
+        "decision_form": ReviewForm(commitment=commitment),
+        "return_form": return_form or ReturnForm(commitment=commitment),
+        "reject_form": reject_form or RejectChangesForm(commitment=commitment),
+    }
+    return render(request, "portal/review.html", context, status=status)
+
+
+@curator_required
+@require_safe
+@never_cache
+def commitment_review(request, pk):
+    return _review_page(request, pk)
+
+
+def _decide(request, pk, *, form_class, allowed, refusal, decision):
+    """Runs ``decision(commitment, form)`` for a POST from the review page.
+
+    A commitment in another state, or a change since the page was loaded, sends the
+    curator back to the review page with a message; nothing is changed.
+    """
     commitment = _get_commitment(request, pk)
-    if commitment.publication_state != state:
-        return None
-    return commitment
+    form = form_class(request.POST, commitment=commitment)
+    if not allowed(commitment):
+        messages.error(request, refusal)
+        return redirect("portal:commitment-review", pk=commitment.pk)
+    if not form.is_valid():
+        if "version" in form.errors:
+            messages.error(request, " ".join(form.errors["version"]))
+            return redirect("portal:commitment-review", pk=commitment.pk)
+        forms_shown = {"return_form" if form_class is ReturnForm else "reject_form": form}
+        return _review_page(request, commitment.pk, status=400, **forms_shown)
+    try:
+        message = decision(commitment, form)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("portal:commitment-review", pk=commitment.pk)
+    messages.success(request, message)
+    return redirect("portal:dashboard")
+
+
+NO_PENDING_CHANGES = _lazy("There are no changes awaiting review on this commitment.")
+
+
+def _is_submitted(commitment):
+    return commitment.publication_state == Commitment.PublicationState.SUBMITTED
+
+
+def _has_pending_changes(commitment):
+    published = commitment.publication_state == Commitment.PublicationState.PUBLISHED
+    return published and bool(commitment.pending_changes)
 
 
 @curator_required
 @require_POST
 def commitment_publish(request, pk):
-    commitment = _get_for_review(request, pk, Commitment.PublicationState.SUBMITTED)
-    if commitment is None:
-        messages.error(request, _("Only a submitted commitment can be published from here."))
-    else:
-        services.publish(commitment, request.user)
-        messages.success(request, _("Published “%(title)s”.") % {"title": commitment.title})
-    return redirect("portal:dashboard")
+    def publish(commitment, form):
+        services.publish(
+            commitment=commitment,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+        return _("Published “%(title)s”.") % {"title": commitment.title}
+
+    return _decide(
+        request,
+        pk,
+        form_class=ReviewForm,
+        allowed=_is_submitted,
+        refusal=_("Only a submitted commitment can be published from here."),
+        decision=publish,
+    )
 
 
 @curator_required
-@never_cache
+@require_POST
 def commitment_return(request, pk):
-    commitment = _get_commitment(request, pk)
-    form = ReturnForm(request.POST if request.method == "POST" else None)
-    if commitment.publication_state != Commitment.PublicationState.SUBMITTED:
-        messages.error(request, _("Only a submitted commitment can be returned."))
-        return redirect("portal:dashboard")
-    if request.method == "POST" and form.is_valid():
-        services.return_to_city(commitment, request.user, form.cleaned_data["comment"])
-        messages.success(
-            request,
-            _("Returned “%(title)s” to %(city)s.")
-            % {"title": commitment.title, "city": commitment.city.name},
+    def return_it(commitment, form):
+        services.return_to_city(
+            commitment=commitment,
+            user=request.user,
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
         )
-        return redirect("portal:dashboard")
-    return render(request, "portal/return_form.html", {"form": form, "commitment": commitment})
+        return _("Returned “%(title)s” to %(city)s.") % {
+            "title": commitment.title,
+            "city": commitment.city.name,
+        }
+
+    return _decide(
+        request,
+        pk,
+        form_class=ReturnForm,
+        allowed=_is_submitted,
+        refusal=_("Only a submitted commitment can be returned."),
+        decision=return_it,
+    )
 
 
 @curator_required
 @require_POST
 def changes_accept(request, pk):
-    commitment = _get_for_review(request, pk, Commitment.PublicationState.PUBLISHED)
-    if commitment is None or not commitment.pending_changes:
-        messages.error(request, _("There are no changes awaiting review on this commitment."))
-        return redirect("portal:dashboard")
-    try:
-        services.accept_pending_changes(commitment, request.user)
-    except ValidationError as error:
-        messages.error(
-            request,
-            _("These changes cannot be accepted: %(errors)s")
-            % {"errors": " ".join(error.messages)},
-        )
-    else:
-        messages.success(
-            request, _("Accepted: the public now sees “%(title)s”.") % {"title": commitment.title}
-        )
-    return redirect("portal:dashboard")
+    def accept(commitment, form):
+        try:
+            services.accept_pending_changes(
+                commitment=commitment,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleReview:
+            raise
+        except ValidationError as error:
+            raise ValidationError(
+                _("These changes cannot be accepted: %(errors)s")
+                % {"errors": " ".join(error.messages)}
+            ) from None
+        return _("Accepted: the public now sees “%(title)s”.") % {"title": commitment.title}
+
+    return _decide(
+        request,
+        pk,
+        form_class=ReviewForm,
+        allowed=_has_pending_changes,
+        refusal=NO_PENDING_CHANGES,
+        decision=accept,
+    )
 
 
 @curator_required
 @require_POST
 def changes_reject(request, pk):
-    commitment = _get_for_review(request, pk, Commitment.PublicationState.PUBLISHED)
-    form = RejectChangesForm(request.POST)
-    if commitment is None or not commitment.pending_changes:
-        messages.error(request, _("There are no changes awaiting review on this commitment."))
-    elif form.is_valid():
-        services.reject_pending_changes(commitment, request.user, form.cleaned_data["comment"])
-        messages.success(
-            request, _("Rejected the changes to “%(title)s”.") % {"title": commitment.title}
+    def reject(commitment, form):
+        services.reject_pending_changes(
+            commitment=commitment,
+            user=request.user,
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
         )
-    return redirect("portal:dashboard")
+        return _("Rejected the changes to “%(title)s”.") % {"title": commitment.title}
+
+    return _decide(
+        request,
+        pk,
+        form_class=RejectChangesForm,
+        allowed=_has_pending_changes,
+        refusal=NO_PENDING_CHANGES,
+        decision=reject,
+    )
 
 
 @curator_required

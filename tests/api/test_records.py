@@ -181,7 +181,9 @@ def test_no_personal_data_of_staff(api, network):
 
 def test_proposed_changes_stay_out_until_accepted(api, network):
     commitment = network["published"][0]
-    services.propose_changes(commitment, network["staff"], {"title": "Unreviewed title"})
+    services.propose_changes(
+        commitment=commitment, user=network["staff"], changes={"title": "Unreviewed title"}
+    )
 
     body = api.get(f"/api/commitments/{commitment.pk}/").json()
 

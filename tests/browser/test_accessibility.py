@@ -117,7 +117,11 @@ def test_portal_pages_have_no_serious_accessibility_violation(
     Commitment.objects.filter(title="Sample: a draft nobody may see").update(
         publication_state=Commitment.PublicationState.SUBMITTED
     )
-    failures += _check(axe_page, ["/portal/", "/es/portal/"], live_server, checked)
+    submitted = Commitment.objects.get(title="Sample: a draft nobody may see")
+    published = network["commitments"]["Sample: housing first for new arrivals"]
+    Commitment.objects.filter(pk=published.pk).update(pending_changes={"title": "Proposed"})
+    review_pages = [f"/portal/commitments/{c.pk}/review/" for c in (submitted, published)]
+    failures += _check(axe_page, ["/portal/", "/es/portal/", *review_pages], live_server, checked)
     assert not failures, "\n\n".join(failures)
     print(f"axe-core: {len(checked)} portal pages checked")
 

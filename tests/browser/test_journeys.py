@@ -94,7 +94,12 @@ def test_staff_log_a_commitment_a_curator_publishes_it_and_it_appears(
 
     log_in(page, curator_user.username, keyboard=True)
     page.wait_for_url("**/portal/")
+    # The queue leads to the review page, which shows what is being published.
+    _follow(page, f"a[href$='/commitments/{commitment.pk}/review/']")
+    page.wait_for_url(f"**/portal/commitments/{commitment.pk}/review/")
+    assert "Sample record typed by the browser tests." in page.locator("main").inner_text()
     _follow(page, f"form[action$='/commitments/{commitment.pk}/publish/'] button")
+    page.wait_for_url("**/portal/")
     commitment.refresh_from_db()
     assert commitment.publication_state == "published"
     log_out(page)

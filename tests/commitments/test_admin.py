@@ -258,13 +258,25 @@ def _action(client, action, objects, **extra):
     return client.post(admin_url(Commitment, "changelist"), data)
 
 
+def _review_then_confirm(client, action, objects):
+    """The publish and accept actions first show the commitments; then the curator
+    confirms with the versions shown."""
+    page = _action(client, action, objects)
+    assert page.status_code == 200
+    versions = {
+        f"version_{item['commitment'].pk}": item["commitment"].version
+        for item in page.context["items"]
+    }
+    return _action(client, action, objects, apply="1", **versions)
+
+
 def test_publish_action_publishes_record_by_record_with_history(
     admin_client, barcelona, barcelona_staff, curator, django_capture_on_commit_callbacks
 ):
     submitted = _commitment(barcelona, publication_state=SUBMITTED)
     draft = _commitment(barcelona)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _action(admin_client, "publish_selected", [submitted, draft])
+        response = _review_then_confirm(admin_client, "publish_selected", [submitted, draft])
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.publication_state == Commitment.PublicationState.PUBLISHED
@@ -310,7 +322,7 @@ def test_accept_and_reject_pending_changes(admin_client, barcelona):
         publication_state=Commitment.PublicationState.PUBLISHED,
         pending_changes={"title": "Refused title"},
     )
-    _action(admin_client, "accept_changes", [accepted])
+    _review_then_confirm(admin_client, "accept_changes", [accepted])
     _action(admin_client, "reject_changes", [rejected])
     accepted.refresh_from_db()
     rejected.refresh_from_db()
@@ -326,7 +338,7 @@ def test_accepting_changes_that_break_a_rule_is_refused_with_a_message(admin_cli
         publication_state=Commitment.PublicationState.PUBLISHED,
         pending_changes={"target_date": "2019-01-01"},
     )
-    response = _action(admin_client, "accept_changes", [commitment])
+    response = _review_then_confirm(admin_client, "accept_changes", [commitment])
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.target_date is None
@@ -510,3 +522,35 @@ def test_unfiltered_commitment_list_is_counted_from_statistics_on_postgresql(
     with CaptureQueriesContext(connection) as queries:
         admin_client.get(admin_url(Commitment, "changelist") + "?status__exact=planned")
     assert [q for q in queries.captured_queries if "COUNT(" in q["sql"]]  # filtered: exact
+
+
+def test_publish_action_shows_the_content_and_refuses_a_record_changed_since(
+    admin_client, barcelona
+):
+    seen = _commitment(barcelona, title="Seen as shown", publication_state=SUBMITTED)
+    changed = _commitment(barcelona, title="Shown before an edit", publication_state=SUBMITTED)
+    page = _action(admin_client, "publish_selected", [seen, changed])
+    assert page.status_code == 200
+    assert "Seen as shown" in page.content.decode()
+    assert seen.publication_state == SUBMITTED  # nothing is published by the first step
+    versions = {
+        f"version_{i['commitment'].pk}": i["commitment"].version for i in page.context["items"]
+    }
+
+    changed.title = "Edited after the curator looked"
+    changed.save()
+    done = _action(admin_client, "publish_selected", [seen, changed], apply="1", **versions)
+    assert done.status_code == 302
+    seen.refresh_from_db()
+    changed.refresh_from_db()
+    assert seen.publication_state == Commitment.PublicationState.PUBLISHED
+    assert changed.publication_state == SUBMITTED
+    messages = [str(m) for m in admin_client.get(done["Location"]).context["messages"]]
+    assert any("changed since you loaded it" in m for m in messages), messages
+
+
+def test_publish_action_without_the_review_step_publishes_nothing(admin_client, barcelona):
+    submitted = _commitment(barcelona, publication_state=SUBMITTED)
+    _action(admin_client, "publish_selected", [submitted], apply="1")
+    submitted.refresh_from_db()
+    assert submitted.publication_state == SUBMITTED

@@ -25,12 +25,12 @@ def test_submit_publish_cycle_keeps_each_step_in_history_and_tells_people(
     draft, barcelona_staff, curator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_for_review(draft, barcelona_staff)
+        services.submit_for_review(commitment=draft, user=barcelona_staff)
     assert draft.publication_state == State.SUBMITTED and draft.submitted_at
     assert curator.email in mail.outbox[-1].to
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish(draft, curator)
+        services.publish(commitment=draft, user=curator)
     draft.refresh_from_db()
     assert draft.publication_state == State.PUBLISHED and draft.published_at
     assert barcelona_staff.email in mail.outbox[-1].to
@@ -41,38 +41,44 @@ def test_submit_publish_cycle_keeps_each_step_in_history_and_tells_people(
 
 
 def test_returning_needs_a_comment_and_the_city_can_resubmit(draft, barcelona_staff, curator):
-    services.submit_for_review(draft, barcelona_staff)
+    services.submit_for_review(commitment=draft, user=barcelona_staff)
     with pytest.raises(ValidationError):
-        services.return_to_city(draft, curator, "  ")
-    services.return_to_city(draft, curator, "Add a target date")
+        services.return_to_city(commitment=draft, user=curator, comment="  ")
+    services.return_to_city(commitment=draft, user=curator, comment="Add a target date")
     draft.refresh_from_db()
     assert (draft.publication_state, draft.review_comment) == (State.RETURNED, "Add a target date")
     assert not Commitment.objects.published().exists()
-    services.submit_for_review(draft, barcelona_staff)
+    services.submit_for_review(commitment=draft, user=barcelona_staff)
     assert draft.publication_state == State.SUBMITTED
 
 
 def test_only_a_draft_or_returned_commitment_is_submitted(draft, barcelona_staff, curator):
-    services.publish(draft, curator)
+    services.publish(commitment=draft, user=curator)
     with pytest.raises(ValidationError):
-        services.submit_for_review(draft, barcelona_staff)
+        services.submit_for_review(commitment=draft, user=barcelona_staff)
 
 
 def test_proposed_changes_wait_for_a_curator(draft, barcelona_staff, curator):
-    services.publish(draft, curator)
-    services.propose_changes(draft, barcelona_staff, {"title": "Open two centres"})
+    services.publish(commitment=draft, user=curator)
+    services.propose_changes(
+        commitment=draft, user=barcelona_staff, changes={"title": "Open two centres"}
+    )
     draft.refresh_from_db()
     assert draft.title == "Open a centre"  # the public keeps the approved version
     assert draft.pending_changes == {"title": "Open two centres"}
-    services.accept_pending_changes(draft, curator)
+    services.accept_pending_changes(commitment=draft, user=curator)
     draft.refresh_from_db()
     assert (draft.title, draft.pending_changes) == ("Open two centres", {})
 
 
 def test_rejected_changes_are_dropped_with_a_comment(draft, barcelona_staff, curator):
-    services.publish(draft, curator)
-    services.propose_changes(draft, barcelona_staff, {"title": "Something else"})
-    services.reject_pending_changes(draft, curator, "Keep the original scope")
+    services.publish(commitment=draft, user=curator)
+    services.propose_changes(
+        commitment=draft, user=barcelona_staff, changes={"title": "Something else"}
+    )
+    services.reject_pending_changes(
+        commitment=draft, user=curator, comment="Keep the original scope"
+    )
     draft.refresh_from_db()
     assert (draft.title, draft.pending_changes) == ("Open a centre", {})
     assert draft.review_comment == "Keep the original scope"

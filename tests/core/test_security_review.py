@@ -55,7 +55,9 @@ def leaky(barcelona, quito, quito_staff):
     shown.clauses.set([clause])
     shown.themes.set([theme])
     services.propose_changes(
-        shown, quito_staff, {"title": f"{SECRET} pending", "description": f"{SECRET} pending"}
+        commitment=shown,
+        user=quito_staff,
+        changes={"title": f"{SECRET} pending", "description": f"{SECRET} pending"},
     )
     shown.refresh_from_db()
     services.add_progress_update(

@@ -60,9 +60,17 @@ def test_quito_commitment_from_draft_to_public_page_with_progress_and_a_reviewed
     # The curator sees it in the review queue and publishes it: staff are told.
     queue = secretariat.get(reverse("portal:dashboard")).content.decode()
     assert title in queue
-    assert reverse("portal:commitment-publish", args=[commitment.pk]) in queue
+    review_url = reverse("portal:commitment-review", args=[commitment.pk])
+    assert review_url in queue
+    review_page = secretariat.get(review_url)
+    assert (
+        reverse("portal:commitment-publish", args=[commitment.pk]) in review_page.content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        secretariat.post(reverse("portal:commitment-publish", args=[commitment.pk]))
+        secretariat.post(
+            reverse("portal:commitment-publish", args=[commitment.pk]),
+            {"version": review_page.context["decision_form"]["version"].value()},
+        )
     assert mail.outbox[-1].to == ["quito-staff@example.org"]
     assert "Published" in mail.outbox[-1].subject
 
@@ -112,7 +120,12 @@ def test_quito_commitment_from_draft_to_public_page_with_progress_and_a_reviewed
 
     # The curator accepts: now the public sees the new title.
     assert new_title in secretariat.get(reverse("portal:dashboard")).content.decode()
-    secretariat.post(reverse("portal:changes-accept", args=[commitment.pk]))
+    review_page = secretariat.get(review_url)
+    assert new_title in review_page.content.decode()
+    secretariat.post(
+        reverse("portal:changes-accept", args=[commitment.pk]),
+        {"version": review_page.context["decision_form"]["version"].value()},
+    )
     for page in (detail_url, "/commitments/", "/cities/quito/"):
         body = public.get(page).content.decode()
         assert new_title in body, page

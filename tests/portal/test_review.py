@@ -47,8 +47,8 @@ def test_the_review_queue_lists_submissions_and_proposed_changes(
     ]
     body = response.content.decode()
     assert "Housing plan, phase two" in body
-    assert reverse("portal:changes-accept", args=[barcelona_published.pk]) in body
-    assert reverse("portal:commitment-return", args=[submitted.pk]) in body
+    assert reverse("portal:commitment-review", args=[barcelona_published.pk]) in body
+    assert reverse("portal:commitment-review", args=[submitted.pk]) in body
     assert "Barcelona secret draft on reception" not in body  # drafts are the city's own
 
 
@@ -64,7 +64,10 @@ def test_publishing_makes_it_public_and_emails_the_citys_staff(
 ):
     client.force_login(curator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("portal:commitment-publish", args=[submitted.pk]))
+        response = client.post(
+            reverse("portal:commitment-publish", args=[submitted.pk]),
+            {"version": submitted.version},
+        )
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.publication_state == PUBLISHED
@@ -78,7 +81,9 @@ def test_only_a_submitted_commitment_is_published_from_the_portal(
 ):
     client.force_login(curator)
     response = client.post(
-        reverse("portal:commitment-publish", args=[barcelona_draft.pk]), follow=True
+        reverse("portal:commitment-publish", args=[barcelona_draft.pk]),
+        {"version": barcelona_draft.version},
+        follow=True,
     )
     assert "Only a submitted commitment can be published" in response.content.decode()
     barcelona_draft.refresh_from_db()
@@ -88,10 +93,11 @@ def test_only_a_submitted_commitment_is_published_from_the_portal(
 def test_returning_needs_a_comment(client, curator, submitted):
     client.force_login(curator)
     response = client.post(
-        reverse("portal:commitment-return", args=[submitted.pk]), {"comment": "  "}
+        reverse("portal:commitment-return", args=[submitted.pk]),
+        {"comment": "  ", "version": submitted.version},
     )
-    assert response.status_code == 200
-    assert response.context["form"].errors["comment"] == ["This field is required."]
+    assert response.status_code == 400
+    assert response.context["return_form"].errors["comment"] == ["This field is required."]
     submitted.refresh_from_db()
     assert submitted.publication_state == SUBMITTED
 
@@ -103,7 +109,7 @@ def test_returning_sends_the_comment_to_the_citys_staff(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("portal:commitment-return", args=[submitted.pk]),
-            {"comment": "Say how many places."},
+            {"comment": "Say how many places.", "version": submitted.version},
         )
     submitted.refresh_from_db()
     assert submitted.publication_state == "returned"
@@ -124,7 +130,10 @@ def test_accepting_changes_shows_them_to_the_public(client, curator, barcelona_p
     }
     barcelona_published.save()
     client.force_login(curator)
-    client.post(reverse("portal:changes-accept", args=[barcelona_published.pk]))
+    client.post(
+        reverse("portal:changes-accept", args=[barcelona_published.pk]),
+        {"version": barcelona_published.version},
+    )
     barcelona_published.refresh_from_db()
     assert barcelona_published.title == "Housing plan, phase two"
     assert barcelona_published.target_date == datetime.date(2030, 6, 30)
@@ -142,7 +151,9 @@ def test_changes_that_no_longer_hold_together_are_refused_with_a_message(
     barcelona_published.save()
     client.force_login(curator)
     response = client.post(
-        reverse("portal:changes-accept", args=[barcelona_published.pk]), follow=True
+        reverse("portal:changes-accept", args=[barcelona_published.pk]),
+        {"version": barcelona_published.version},
+        follow=True,
     )
     assert response.status_code == 200
     assert "These changes cannot be accepted" in response.content.decode()
@@ -159,7 +170,7 @@ def test_rejecting_changes_keeps_the_approved_version_and_the_reason(
     client.force_login(curator)
     client.post(
         reverse("portal:changes-reject", args=[barcelona_published.pk]),
-        {"comment": "The plan has not changed."},
+        {"comment": "The plan has not changed.", "version": barcelona_published.version},
     )
     barcelona_published.refresh_from_db()
     assert barcelona_published.title == "Barcelona published housing plan"

@@ -51,16 +51,22 @@ def test_confirming_a_confirmed_transfer_keeps_who_confirmed_it_first(
 
 def test_changes_are_proposed_only_for_a_published_commitment(barcelona_draft, barcelona_staff):
     with pytest.raises(ValidationError):
-        services.propose_changes(barcelona_draft, barcelona_staff, {"title": "x"})
+        services.propose_changes(
+            commitment=barcelona_draft, user=barcelona_staff, changes={"title": "x"}
+        )
     barcelona_draft.refresh_from_db()
     assert barcelona_draft.pending_changes == {}
 
 
 def test_a_replacing_proposal_drops_what_it_leaves_out(barcelona_published, barcelona_staff):
     services.propose_changes(
-        barcelona_published, barcelona_staff, {"title": "A", "currency": "EUR"}
+        commitment=barcelona_published,
+        user=barcelona_staff,
+        changes={"title": "A", "currency": "EUR"},
     )
-    services.propose_changes(barcelona_published, barcelona_staff, {"title": "B"}, replace=True)
+    services.propose_changes(
+        commitment=barcelona_published, user=barcelona_staff, changes={"title": "B"}, replace=True
+    )
     barcelona_published.refresh_from_db()
     assert barcelona_published.pending_changes == {"title": "B"}
 

@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from cities.models import City, CityStaffMembership
+from core.management.passwords import add_password_argument, read_password
 from core.permissions import CITY_STAFF_GROUP
 
 
@@ -16,13 +17,15 @@ class Command(BaseCommand):
         "Create a city staff user if needed and attach it to a city, in the "
         f'"{CITY_STAFF_GROUP}" group.'
     )
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("city_slug", metavar="CITY_SLUG")
         parser.add_argument("--email", default="", help="The user's email address.")
+        add_password_argument(parser)
 
-    def handle(self, *args, username, city_slug, email, **options):
+    def handle(self, *args, username, city_slug, email, password_stdin, **options):
         User = get_user_model()
         city = City.objects.filter(slug=city_slug).first()
         if city is None:
@@ -39,20 +42,33 @@ class Command(BaseCommand):
         if group is None:
             raise CommandError(f'The "{CITY_STAFF_GROUP}" group is missing: run migrate first.')
 
+        existing = User.objects.filter(username=username).first()
+        password = None
+        if password_stdin:
+            # Read and checked before anything is written.
+            password = read_password(options, existing or User(username=username, email=email))
+
         with transaction.atomic():
             user = User.objects.filter(username=username).first()
             created = user is None
             if created:
                 user = User(username=username, email=email)
-                user.set_unusable_password()
+                if password is None:
+                    user.set_unusable_password()
+                else:
+                    user.set_password(password)
                 try:
                     user.full_clean()
                 except ValidationError as exc:
                     raise CommandError("; ".join(exc.messages)) from None
                 user.save()
-            elif email and user.email != email:
-                user.email = email
-                user.save(update_fields=["email"])
+            else:
+                if email and user.email != email:
+                    user.email = email
+                    user.save(update_fields=["email"])
+                if password is not None:
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
             user.groups.add(group)
             _membership, attached = CityStaffMembership.objects.get_or_create(user=user, city=city)
 
@@ -62,9 +78,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f'"{username}" now acts for {city.name}.'))
         else:
             self.stdout.write(f'"{username}" already acts for {city.name}: nothing changed.')
-        if created or not user.has_usable_password():
+        if password is not None:
+            self.stdout.write(self.style.SUCCESS(f'Password set for "{username}".'))
+        elif not user.has_usable_password():
             # Django's password reset skips unusable passwords, so the first one is set here.
             self.stdout.write(
                 "The user has no password yet and cannot log in until one is set: "
-                f'run "python manage.py changepassword {username}".'
+                f'run "python manage.py changepassword {username}" (or give it with '
+                "--password-stdin)."
             )

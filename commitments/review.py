@@ -1,0 +1,115 @@
+"""What a curator reads before deciding: a commitment's content and the changes proposed
+to it, in words (labels and formatted values, never codes like ``in_progress``).
+
+The portal's review page and the admin's publish and accept confirmations show the
+same rows, so what the curator approves is what they were shown.
+"""
+
+import datetime
+import decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from .models import Commitment
+
+# Set by the workflow, shown apart from the content (see ``workflow_rows``).
+WORKFLOW_FIELDS = (
+    "publication_state",
+    "submitted_at",
+    "published_at",
+    "review_comment",
+    "pending_changes",
+    "created_by",
+)
+LONG_TEXT = (models.TextField,)
+
+
+def display_value(field, value):
+    """``value`` of ``field`` as a person reads it."""
+    if value is None or value == "":
+        return "–"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, decimal.Decimal):
+        return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def content_fields():
+    """Every field a person edits (new ones appear without changing this module)."""
+    return [
+        field
+        for field in Commitment._meta.get_fields()
+        if (field.concrete or field.many_to_many)
+        and not field.auto_created
+        and field.editable
+        and field.name not in WORKFLOW_FIELDS
+    ]
+
+
+def _row(field, value, *, many=False):
+    shown = ([str(item) for item in value] or ["–"]) if many else display_value(field, value)
+    return {
+        "name": field.name,
+        "label": field.verbose_name,
+        "value": shown,
+        "many": many,
+        "long": isinstance(field, LONG_TEXT),
+    }
+
+
+def content_rows(commitment):
+    """The approved (or, before publication, submitted) content, field by field."""
+    rows = []
+    for field in content_fields():
+        if field.many_to_many:
+            rows.append(_row(field, getattr(commitment, field.name).all(), many=True))
+        else:
+            rows.append(_row(field, getattr(commitment, field.name)))
+    return rows
+
+
+def workflow_rows(commitment):
+    return [
+        _row(field, getattr(commitment, field.name))
+        for field in (Commitment._meta.get_field(name) for name in WORKFLOW_FIELDS)
+        if field.name != "pending_changes"
+    ]
+
+
+def pending_diff(commitment):
+    """One row per field with a change awaiting review: approved against proposed."""
+    rows = []
+    for name, raw in (commitment.pending_changes or {}).items():
+        field = commitment._meta.get_field(name)
+        try:
+            proposed = field.to_python(raw)
+        except ValidationError:
+            proposed = raw  # shown as stored; accepting it will say what is wrong
+        rows.append(
+            {
+                "name": name,
+                "label": field.verbose_name,
+                "approved": display_value(field, getattr(commitment, name)),
+                "proposed": display_value(field, proposed),
+                "long": isinstance(field, LONG_TEXT),
+            }
+        )
+    return rows
+
+
+def for_review(queryset):
+    """The queryset a review page reads: one query per relation, whatever the size."""
+    return queryset.select_related("city", "outcome_document", "created_by").prefetch_related(
+        "themes", "framework_items", "clauses__document"
+    )
