@@ -77,7 +77,7 @@ class RecordLoader:
         duplicate. ``m2m`` maps many-to-many field names to the related objects.
         """
         m2m = m2m or {}
-        wanted = {name: _plain(value) for name, value in values.items()}
+        wanted = {name: self._value(model, name, value) for name, value in values.items()}
         wanted.update({name: sorted(obj.pk for obj in objs) for name, objs in m2m.items()})
         content_type = ContentType.objects.get_for_model(model)
         mark = self.marks.get(key)
@@ -131,9 +131,17 @@ class RecordLoader:
             if model_field.many_to_many:
                 now[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
             else:
-                now[name] = _plain(getattr(obj, model_field.attname))
+                now[name] = self._value(obj, name, getattr(obj, model_field.attname))
         # Through JSON, as the mark is stored, so that both sides compare alike.
         return json.loads(json.dumps(now))
+
+    def _value(self, model, name, value):
+        model_field = model._meta.get_field(name)
+        if isinstance(value, models.Model) or model_field.is_relation:
+            return _plain(value)
+        # As the database would hold it: a field type that wraps its value in an object
+        # (a country, say) compares by what it stores.
+        return _plain(model_field.get_prep_value(value))
 
     def _differences(self, now, then, then_word):
         parts = []

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 from model_bakery import baker
 
 from cities.models import City, CityStaffMembership
@@ -40,6 +41,14 @@ def _own_redis_database_per_worker(worker_id):
     location = f"{base}/{int(number) + 1 + int(worker_id.removeprefix('gw'))}"
     with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _language_restored_after_each_test():
+    """The test client leaves the language of the last page requested active in the
+    thread; a test that reads /es/ pages must not turn the next test's pages Spanish."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

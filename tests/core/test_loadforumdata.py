@@ -120,6 +120,17 @@ def test_a_record_no_person_touched_is_brought_up_to_date(loaded):
     assert forum.dates_display == "June 19, 2014 – June 20, 2014"
 
 
+def test_an_edit_that_bypasses_history_is_left_alone_too(loaded):
+    Forum.objects.filter(edition=4).update(theme="Corrected theme", slug="berlin")
+
+    output = _load()
+
+    forum = Forum.objects.get(edition=4)
+    assert (forum.theme, forum.slug) == ("Corrected theme", "berlin")
+    assert Forum.objects.count() == 6  # found by its key, not re-created under the old slug
+    assert "Left alone: forum «forum:4»" in output
+
+
 def test_a_record_deleted_by_a_curator_is_not_brought_back(loaded):
     figure = FigureClaim.objects.get(value=104)
     figure.delete()
