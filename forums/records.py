@@ -731,8 +731,7 @@ FIGURES = [
      "86 Mayors, City Representatives and members of International Organisations",
      None, DAY, "m4d-2015"),
     ("forum:quito-2015", "participants", 100, "about", False,
-     "close to 100 local governments, civil society and international community "
-     "representatives", D(2015, 11, 12), DAY, "unitar-2015"),
+     "close to 100 … representatives", D(2015, 11, 12), DAY, "unitar-2015"),
     ("forum:quezon-city-2016", "participants", 119, "exact", False,
      "119 Mayors, City Representatives and members of International Organisations",
      None, DAY, "m4d-2016"),
@@ -749,8 +748,8 @@ FIGURES = [
     ("outcome:berlin-mayoral-declaration", "endorsing_cities", 40, "exact", False,
      "endorsed by the forty (40) cities represented", None, DAY, "m4d-2017"),
     ("forum:marrakech-2018", "participants", 150, "more_than", False,
-     "over 150 Mayors and senior city executives, representatives of national "
-     "governments, international organisations and civil society", None, DAY, "m4d-2018"),
+     "over 150 Mayors and senior city executives, representatives of … civil society",
+     None, DAY, "m4d-2018"),
     ("forum:marrakech-2018", "participants", 250, "more_than", False,
      "over 250 participants", D(2018, 12, 8), DAY, "unitar-2018"),
     ("forum:marrakech-2018", "mayors_and_officials", 85, "more_than", False,

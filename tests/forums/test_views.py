@@ -247,6 +247,7 @@ def test_an_outcome_page_shows_every_signatory_count_with_its_source(client, net
     ):
         assert f">{value}" in section and source in section
     assert "to date" in section
+    assert "The sources name no endorsing city" in page
 
 
 def test_a_forum_without_a_known_outcome_document_says_so(client, network_record):
