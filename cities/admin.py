@@ -8,7 +8,7 @@ from core.admin import (
     acting_city_ids,
 )
 
-from .models import City, CityStaffMembership, Network, Organization
+from .models import City, CityStaffMembership, Network, Organization, SteeringPartner
 from .resources import CityResource
 
 
@@ -93,6 +93,15 @@ class CityStaffMembershipAdmin(CuratedAdmin):
         return obj.city_id in acting_city_ids(user)
 
 
+class SteeringPartnerInline(CuratedTabularInline):
+    model = SteeringPartner
+    fk_name = "organization"
+    autocomplete_fields = ["partner"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner")
+
+
 @admin.register(Organization)
 class OrganizationAdmin(CuratedAdmin):
     list_display = ("name", "kind", "website", "updated_at")
@@ -101,3 +110,4 @@ class OrganizationAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
     public_records = True
+    inlines = [SteeringPartnerInline]

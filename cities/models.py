@@ -176,6 +176,7 @@ class Organization(SourcedModel, TimestampedModel, VersionedModel):
         CIVIL_SOCIETY = "civil_society", _("civil society")
         ACADEMIC = "academic", _("academic")
         FOUNDATION = "foundation", _("foundation")
+        MECHANISM = "mechanism", _("mechanism of a global process")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -191,3 +192,39 @@ class Organization(SourcedModel, TimestampedModel, VersionedModel):
 
     def __str__(self):
         return self.name
+
+
+class SteeringPartner(SourcedModel):
+    """An organization that steers another, e.g. UCLG, MMC and IOM steer the Mayors
+    Mechanism of the GFMD."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="steering_partnerships",
+        verbose_name=_("organization steered"),
+    )
+    partner = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="steers",
+        verbose_name=_("steering partner"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization", "partner__name"]
+        verbose_name = _("steering partner")
+        verbose_name_plural = _("steering partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "partner"], name="unique_steering_partner"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(organization=models.F("partner")),
+                name="steering_partner_not_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} steers {self.organization}"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import geo
 from core.dates import iso_partial_date
+from core.i18n import localized_expression
 from core.listing import Column, Facet, Listing, Sort, browse
 from forums.models import Clause
 
@@ -36,7 +37,7 @@ COMMITMENTS = Listing(
         Facet("region", "city__region"),
         Facet("country", "city__country", top=10, labeller=geo.country_name),
         Facet("city", "city__slug", "city__name", top=10),
-        Facet("theme", "themes__slug", "themes__name"),
+        Facet("theme", "themes__slug", lambda: localized_expression("themes__name")),
         Facet("framework", "framework_items__code", "framework_items__code", top=10),
         Facet("outcome", "outcome_document__slug", "outcome_document__title"),
         Facet("forum", "outcome_document__forum__slug", "outcome_document__forum__title"),

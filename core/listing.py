@@ -56,8 +56,9 @@ class Facet:
     """Counts for the options of one filter.
 
     ``key`` is the ORM path of the value the filter's parameter takes (a slug, a
-    code, a choice); ``label`` the ORM path of a readable name, or empty to use the
-    filter's choices (through ``labeller`` when the choices say no more than a code).
+    code, a choice); ``label`` the ORM path of a readable name (or a callable giving
+    an expression, for a name in the reader's language), or empty to use the filter's
+    choices (through ``labeller`` when the choices say no more than a code).
     ``top`` keeps the N options with the most rows (plus any selected), for facets
     over large tables. ``sides`` counts a row once for an option found on either of
     its sides (origin or destination of an agreement).
@@ -65,7 +66,7 @@ class Facet:
 
     name: str
     key: str
-    label: str = ""
+    label: str | Callable = ""
     top: int | None = None
     sides: tuple = ()
     labeller: Callable | None = None
@@ -378,7 +379,7 @@ def _side(facet, side):
 def _grouped(rows, key, label, limit=None):
     values = {"facet_value": F(key)}
     if label:
-        values["facet_label"] = F(label)
+        values["facet_label"] = label() if callable(label) else F(label)
     # The rows are distinct (see _filtered); only a path through a to-many relation
     # can meet a row twice. DISTINCT elsewhere would only cost a sort per group.
     count = Count("pk", distinct=_crosses_to_many(rows.model, key))

@@ -6,6 +6,7 @@ from core.admin import CuratedAdmin, CuratedStackedInline, CuratedTabularInline
 from .models import (
     Clause,
     Endorsement,
+    FigureClaim,
     Forum,
     ForumParticipation,
     ForumPartner,
@@ -20,8 +21,8 @@ from .models import (
 
 @admin.register(Theme)
 class ThemeAdmin(CuratedAdmin):
-    list_display = ("name", "slug", "updated_at")
-    search_fields = ("name", "slug")
+    list_display = ("name", "name_es", "name_fr", "slug", "updated_at")
+    search_fields = ("name", "name_es", "name_fr", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
     public_records = True
@@ -30,7 +31,7 @@ class ThemeAdmin(CuratedAdmin):
 @admin.register(Framework)
 class FrameworkAdmin(CuratedAdmin):
     list_display = ("code", "name", "adopted_display", "adopted_at")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_es", "name_fr")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
     public_records = True
@@ -45,7 +46,7 @@ class FrameworkItemAdmin(CuratedAdmin):
     list_display = ("code", "title", "framework", "parent")
     list_filter = ("framework",)
     list_select_related = ("framework", "parent")
-    search_fields = ("code", "title")
+    search_fields = ("code", "title", "title_es", "title_fr")
     autocomplete_fields = ["framework", "parent"]
     readonly_fields = ("created_at", "updated_at")
     public_records = True
@@ -67,6 +68,26 @@ class PartnerInline(CuratedTabularInline):
         return super().get_queryset(request).select_related("organization")
 
 
+class FigureInline(CuratedStackedInline):
+    """Figures as their sources give them; several may disagree, and all are kept."""
+
+    model = FigureClaim
+    fields = (
+        ("counted", "value", "qualifier", "to_date"),
+        "wording",
+        ("as_of", "as_of_precision"),
+        ("source_url", "source_citation"),
+    )
+
+
+class ForumFigureInline(FigureInline):
+    fk_name = "forum"
+
+
+class OutcomeFigureInline(FigureInline):
+    fk_name = "outcome_document"
+
+
 @admin.register(Forum)
 class ForumAdmin(CuratedAdmin):
     list_display = ("edition", "title", "host_city", "dates_display", "year")
@@ -77,7 +98,7 @@ class ForumAdmin(CuratedAdmin):
     autocomplete_fields = ["host_city"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("year", "created_at", "updated_at")
-    inlines = [ParticipationInline, PartnerInline]
+    inlines = [ParticipationInline, PartnerInline, ForumFigureInline]
     public_records = True
 
     @admin.display(description=_("dates"), ordering="start_date")
@@ -107,12 +128,23 @@ class OutcomeDocumentAdmin(CuratedAdmin):
     autocomplete_fields = ["forum", "themes", "framework_items"]
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
-    inlines = [ClauseInline, EndorsementInline]
+    inlines = [ClauseInline, EndorsementInline, OutcomeFigureInline]
     public_records = True
 
     @admin.display(description=_("adopted"), ordering="adopted_on")
     def adopted_display(self, obj):
         return obj.adopted_display
+
+
+@admin.register(FigureClaim)
+class FigureClaimAdmin(CuratedAdmin):
+    list_display = ("__str__", "counted", "value", "qualifier", "as_of", "source_url")
+    list_filter = ("counted", "forum", "outcome_document")
+    list_select_related = ("forum", "outcome_document")
+    search_fields = ("wording", "source_citation", "forum__title", "outcome_document__title")
+    autocomplete_fields = ["forum", "outcome_document"]
+    readonly_fields = ("created_at", "updated_at")
+    public_records = True
 
 
 @admin.register(Clause)

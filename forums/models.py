@@ -8,13 +8,16 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization
 from core.dates import DatePrecision, format_partial_date, truncate
+from core.i18n import localized
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 
 
-class Theme(TimestampedModel, VersionedModel):
+class Theme(SourcedModel, TimestampedModel, VersionedModel):
     """A word of the controlled vocabulary (housing, labour mobility, ...)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=100, blank=True)
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
@@ -25,7 +28,12 @@ class Theme(TimestampedModel, VersionedModel):
         verbose_name_plural = _("themes")
 
     def __str__(self):
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        """The name in the active language (English when no translation is given)."""
+        return localized(self, "name")
 
 
 class Framework(SourcedModel, TimestampedModel, VersionedModel):
@@ -36,6 +44,8 @@ class Framework(SourcedModel, TimestampedModel, VersionedModel):
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    name_es = models.CharField(_("name in Spanish"), max_length=300, blank=True)
+    name_fr = models.CharField(_("name in French"), max_length=300, blank=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     adopted_precision = models.CharField(
         _("precision of the adoption date"),
@@ -53,7 +63,12 @@ class Framework(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name_plural = _("frameworks")
 
     def __str__(self):
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self):
+        """The name in the active language (English when no translation is given)."""
+        return localized(self, "name")
 
     @property
     def adopted_display(self):
@@ -81,6 +96,8 @@ class FrameworkItem(SourcedModel, TimestampedModel, VersionedModel):
         help_text=_("Stable code used in links and filters, e.g. SDG-10.7."),
     )
     title = models.CharField(_("title"), max_length=500)
+    title_es = models.CharField(_("title in Spanish"), max_length=500, blank=True)
+    title_fr = models.CharField(_("title in French"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
 
@@ -90,7 +107,12 @@ class FrameworkItem(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name_plural = _("framework items")
 
     def __str__(self):
-        return f"{self.code} – {self.title}"
+        return f"{self.code} – {self.localized_title}"
+
+    @property
+    def localized_title(self):
+        """The title in the active language (English when no translation is given)."""
+        return localized(self, "title")
 
 
 class ForumQuerySet(models.QuerySet):
@@ -169,7 +191,7 @@ class Forum(SourcedModel, TimestampedModel, VersionedModel):
         super().save(*args, **kwargs)
 
 
-class ForumParticipation(models.Model):
+class ForumParticipation(SourcedModel):
     class Role(models.TextChoices):
         HOST = "host", _("host")
         PARTICIPANT = "participant", _("participant")
@@ -195,11 +217,12 @@ class ForumParticipation(models.Model):
         return f"{self.city} at {self.forum} ({self.get_role_display()})"
 
 
-class ForumPartner(models.Model):
+class ForumPartner(SourcedModel):
     class Role(models.TextChoices):
         CO_FOUNDER = "co_founder", _("co-founder")
         CO_ORGANIZER = "co_organizer", _("co-organizer")
         SUPPORTER = "supporter", _("supporter")
+        OBSERVER = "observer", _("observer")
 
     forum = models.ForeignKey(
         Forum, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("forum")
@@ -390,6 +413,140 @@ class Endorsement(models.Model):
     @property
     def endorsed_display(self):
         return format_partial_date(self.endorsed_on, self.endorsed_precision)
+
+
+class FigureClaimQuerySet(models.QuerySet):
+    def side_by_side(self):
+        """Figures grouped by what they count, each with its source, for pages that
+        show sources that disagree next to each other."""
+        return self.select_related("forum", "outcome_document").order_by(
+            "counted", "as_of", "value", "pk"
+        )
+
+
+class FigureClaim(SourcedModel, TimestampedModel, VersionedModel):
+    """A figure as one source gives it: how many attended a forum, signed a document...
+
+    Sources disagree (Marrakech signatories: 64, 76, 104 "to date"), so the record keeps
+    every figure with its own source and date and never picks or averages one. A count
+    of endorsing cities is kept here when the cities themselves are not named.
+    """
+
+    class Counted(models.TextChoices):
+        PARTICIPANTS = "participants", _("participants")
+        MAYORS = "mayors", _("mayors")
+        MAYORS_AND_OFFICIALS = "mayors_and_officials", _("mayors and city officials")
+        LOCAL_GOVERNMENTS = "local_governments", _("cities and regions taking part")
+        COUNTRIES = "countries", _("countries taking part")
+        ENDORSING_CITIES = "endorsing_cities", _("endorsing cities")
+        SIGNATORIES = "signatories", _("signatory local and regional governments")
+        ORGANIZATIONS_CONSULTED = (
+            "organizations_consulted",
+            _("civil-society organizations consulted"),
+        )
+        ACTIONS = "actions", _("actions and pledges")
+        PLEDGES = "pledges", _("pledges")
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("exactly")
+        MORE_THAN = "more_than", _("more than")
+        ABOUT = "about", _("about")
+
+    forum = models.ForeignKey(
+        Forum,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("forum"),
+    )
+    outcome_document = models.ForeignKey(
+        OutcomeDocument,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("outcome document"),
+    )
+    counted = models.CharField(_("what is counted"), max_length=30, choices=Counted.choices)
+    value = models.PositiveIntegerField(_("figure"))
+    qualifier = models.CharField(
+        _("qualifier"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    to_date = models.BooleanField(
+        _("running count"),
+        default=False,
+        help_text=_('The source gives a count so far ("to date"), which was still growing.'),
+    )
+    wording = models.CharField(
+        _("the source's words"),
+        max_length=200,
+        blank=True,
+        help_text=_('How the source puts the figure, e.g. "over 170 mayors".'),
+    )
+    as_of = models.DateField(
+        _("date the source gives"),
+        null=True,
+        blank=True,
+        help_text=_("The date of the source or of its count; empty when it gives none."),
+    )
+    as_of_precision = models.CharField(
+        _("precision of the date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    history = HistoricalRecords()
+
+    objects = FigureClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["counted", "as_of", "value"]
+        verbose_name = _("figure with its source")
+        verbose_name_plural = _("figures with their sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(forum__isnull=False, outcome_document__isnull=True)
+                | models.Q(forum__isnull=True, outcome_document__isnull=False),
+                name="figure_about_one_forum_or_document",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source_url="", source_citation=""),
+                name="figure_has_a_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject}: {self.value_display} {self.get_counted_display()}"
+
+    @property
+    def subject(self):
+        return self.forum or self.outcome_document
+
+    @property
+    def value_display(self):
+        if self.qualifier == self.Qualifier.EXACT:
+            return f"{self.value}"
+        return f"{self.get_qualifier_display()} {self.value}"
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of, self.as_of_precision)
+
+    def clean(self):
+        super().clean()
+        if (self.forum_id is None) == (self.outcome_document_id is None):
+            raise ValidationError(
+                _("A figure is about one forum or one outcome document: give exactly one.")
+            )
+        if not self.source_url and not self.source_citation:
+            raise ValidationError(
+                {"source_url": _("Give the source of the figure (a link or a citation).")}
+            )
+
+    def save(self, *args, **kwargs):
+        self.as_of = truncate(self.as_of, self.as_of_precision)
+        super().save(*args, **kwargs)
 
 
 class GoodPractice(SourcedModel, TimestampedModel, VersionedModel):

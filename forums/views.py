@@ -1,15 +1,17 @@
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from cities.models import SteeringPartner
 from commitments.models import Commitment
 from core import geo
 from core.dates import iso_partial_date
+from core.i18n import localized_expression
 from core.listing import Column, Facet, Listing, Sort, browse
 
 from .filters import ForumFilterSet, OutcomeFilterSet
-from .models import Clause, Endorsement, Forum, OutcomeDocument
+from .models import Clause, Endorsement, FigureClaim, Forum, OutcomeDocument
 
 FORUMS = Listing(
     name="forums",
@@ -74,7 +76,7 @@ OUTCOMES = Listing(
         Facet("forum", "forum__slug", "forum__title"),
         Facet("kind", "kind"),
         Facet("year", "adopted_on__year"),
-        Facet("theme", "themes__slug", "themes__name"),
+        Facet("theme", "themes__slug", lambda: localized_expression("themes__name")),
         Facet("endorsed_by", "endorsements__city__slug", "endorsements__city__name", top=10),
     ),
     columns=(
@@ -111,11 +113,18 @@ def forum_list(request):
 
 def forum_detail(request, slug):
     forum = get_object_or_404(Forum.objects.select_related("host_city"), slug=slug)
+    steering = SteeringPartner.objects.select_related("partner").order_by("partner__name")
     context = {
         "forum": forum,
-        "partnerships": forum.partnerships.select_related("organization").order_by(
-            "role", "organization__name"
-        ),
+        "partnerships": forum.partnerships.select_related("organization")
+        .prefetch_related(
+            Prefetch("organization__steering_partnerships", steering, to_attr="steering")
+        )
+        .order_by("role", "organization__name"),
+        # The forum's own figures and its outcome documents', side by side.
+        "figures": FigureClaim.objects.filter(
+            Q(forum=forum) | Q(outcome_document__forum=forum)
+        ).side_by_side(),
         "participations": forum.participations.select_related("city").order_by(
             "role", "city__name"
         ),
@@ -145,6 +154,7 @@ def outcome_detail(request, slug):
                 ),
             ),
             Prefetch("endorsements", _endorsements(), to_attr="endorsement_list"),
+            Prefetch("figures", FigureClaim.objects.side_by_side(), to_attr="figure_list"),
         ),
         slug=slug,
     )
@@ -154,6 +164,7 @@ def outcome_detail(request, slug):
         "clauses": clauses,
         "unanswered": [clause for clause in clauses if not clause.published_commitments],
         "endorsements": outcome.endorsement_list,
+        "figures": outcome.figure_list,
         "commitment_count": published.filter(outcome_document=outcome).count(),
     }
     return render(request, "forums/outcome_detail.html", context)

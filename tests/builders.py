@@ -10,11 +10,12 @@ import itertools
 from django.utils import timezone
 from model_bakery import baker
 
-from cities.models import City, Network, Organization
+from cities.models import City, Network, Organization, SteeringPartner
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
 from forums.models import (
     Clause,
     Endorsement,
+    FigureClaim,
     Forum,
     ForumParticipation,
     ForumPartner,
@@ -110,6 +111,15 @@ def transfer(agreement, people, *, date=None, reported_by_city=None, confirmed=F
     )
 
 
+def figure(*, value, **subject):
+    return FigureClaim.objects.create(
+        **subject,
+        counted=FigureClaim.Counted.SIGNATORIES,
+        value=value,
+        source_url=f"https://example.org/source-{value}",
+    )
+
+
 def populate(size):
     """``size`` records of every kind, each with the related rows its pages show, so
     that a page which queried once per row would show it in its query count."""
@@ -117,6 +127,11 @@ def populate(size):
     items = [framework_item(f"SDG-{n}.7") for n in range(2)]
     network = baker.make(Network, slug="network", name="Network")
     organization = baker.make(Organization, slug="org", name="Org", kind="multilateral")
+    for n in range(2):
+        partner = baker.make(
+            Organization, slug=f"steer-{n}", name=f"Steer {n}", kind="city_network"
+        )
+        SteeringPartner.objects.create(organization=organization, partner=partner)
     cities = [
         city(f"city-{n}", country=["ES", "EC", "GR", "PH"][n % 4], population=1000 * n)
         for n in range(max(size, 2))
@@ -138,6 +153,9 @@ def populate(size):
             Endorsement.objects.create(document=document, city=other)
         for number in range(3):
             Clause.objects.create(document=document, number=str(number + 1), text="Clause")
+        for value in (64, 76):
+            figure(forum=each, value=value)
+            figure(outcome_document=document, value=value)
         documents.append(document)
     for n in range(size):
         owner = cities[n % len(cities)]

@@ -10,6 +10,7 @@ from cities.models import City, Organization
 from forums.models import (
     Clause,
     Endorsement,
+    FigureClaim,
     Forum,
     ForumParticipation,
     ForumPartner,
@@ -20,6 +21,7 @@ from forums.models import (
     Replication,
     Theme,
 )
+from tests import builders
 from tests.curation import (
     admin_url,
     assert_admin_pages_bounded,
@@ -125,6 +127,15 @@ def build_partners(n):
     ][0]
 
 
+def build_figures(n):
+    host = _cities(1)[0]
+    forum, document = _forum(host), _document()
+    for value in range(n):
+        builders.figure(forum=forum, value=value)
+        builders.figure(outcome_document=document, value=value)
+    return forum.figures.first()
+
+
 def build_practices(n):
     cities = _cities(n)
     practices = [
@@ -153,6 +164,7 @@ def build_replications(n):
         (Endorsement, build_endorsements),
         (ForumParticipation, build_participations),
         (ForumPartner, build_partners),
+        (FigureClaim, build_figures),
         (GoodPractice, build_practices),
         (Replication, build_replications),
     ],

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from model_bakery import baker
 
 from cities.models import Organization
@@ -203,13 +204,69 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
         ("/outcomes/", 7),
         # + validation of the theme and the city named
         ("/outcomes/?theme=theme-0&endorsed_by=city-0", 9),
-        # the forum, partners, participating cities, outcome documents, good practices
-        ("/forums/forum-1/", 5),
+        # the forum, partners, their steering partners, participating cities, outcome
+        # documents, good practices, figures (its own and its documents')
+        ("/forums/forum-1/", 7),
         # the document with its forum, themes, framework items with their framework,
-        # clauses, their published commitments, endorsements, the count of commitments
-        ("/outcomes/outcome-0/", 8),
+        # clauses, their published commitments, endorsements, figures, the count of
+        # commitments
+        ("/outcomes/outcome-0/", 9),
     ]
     for url, budget in pages:
         with django_assert_max_num_queries(budget):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+# The real record, as loadforumdata writes it --------------------------------------
+
+
+@pytest.fixture
+def network_record(db):
+    call_command("loadforumdata", verbosity=0)
+
+
+def test_a_forum_page_shows_figures_that_disagree_side_by_side(client, network_record):
+    page = client.get("/forums/quezon-city-2016/").content.decode()
+
+    section = page[page.index('id="figures-heading"') :]
+    for shown in ("119", "58", "more than 170"):
+        assert shown in section
+    assert "http://www.migration4development.org/en/events/third-global-mayoral-forum" in section
+    assert "http://www.unitar.org/3rd-mayoral-forum" in section
+
+
+def test_an_outcome_page_shows_every_signatory_count_with_its_source(client, network_record):
+    page = client.get("/outcomes/marrakech-mayors-declaration/").content.decode()
+
+    section = page[page.index('id="figures-heading"') :]
+    for value, source in (
+        ("64", "https://www.delog.org/"),
+        ("76", "https://migration4development.org/en/resources/marrakech"),
+        ("104", "https://localaction.mayorsmechanism.org/"),
+    ):
+        assert f">{value}" in section and source in section
+    assert "to date" in section
+    assert "The sources name no endorsing city" in page
+
+
+def test_a_forum_without_a_known_outcome_document_says_so(client, network_record):
+    page = client.get("/forums/quito-2020/").content.decode()
+
+    assert "No outcome document of this forum is known" in page
+    assert "GFMD Mayors Mechanism" in page
+    assert "Steered by" in page and "Mayors Migration Council (MMC)" in page
+
+
+def test_theme_and_framework_names_follow_the_readers_language(client, network_record):
+    english = client.get("/outcomes/marrakech-mayors-declaration/").content.decode()
+    spanish = client.get("/es/outcomes/marrakech-mayors-declaration/").content.decode()
+    french = client.get("/fr/outcomes/marrakech-mayors-declaration/").content.decode()
+
+    assert "Governance of migration" in english
+    assert "Gobernanza de la migración" in spanish
+    assert "Gouvernance des migrations" in french
+    assert "Pacto Mundial para la Migración Segura, Ordenada y Regular" in spanish
+    assert "Pacte mondial sur les réfugiés" in french
+    # The theme facet of the list too.
+    assert "Gobernanza de la migración" in client.get("/es/outcomes/").content.decode()

@@ -1,26 +1,24 @@
-"""Loads the network's real records, as stated in the source article.
+"""Loads the network's real records (forums/records.py), each fact with its source.
 
-Only what the article (shared/source-article.txt) states is loaded: the three forums
-with their host cities, months and outcome documents, the ASEAN MICIC blueprint,
-World Bank KNOMAD as co-founder, Athens and Barcelona's agreement to relocate 100
-refugees in the inter-EU city solidarity network, and the frameworks it names.
-Countries and coordinates of the four cities are geographic reference data, so the
-map can place them. Nothing else (no invented days, leaders' names or populations).
-
-Idempotent: a record is written only when it is missing or differs from the values
-below, so a second run changes nothing and adds no history.
+Safe to run on every start (``bin/run`` does): it creates what is missing, keeps the
+loaded records up to date with the sources, and never undoes a person's edit. A record
+changed since it was loaded (a curator's correction in the admin, say) is left alone
+and named in the output; ``--reset`` overwrites such records after naming each one.
+The rules are in ``core.loading``. A second run writes nothing, not even history.
 """
 
-import datetime
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cities.models import City, Network, Organization
+from cities.models import City, Network, Organization, SteeringPartner
 from commitments.models import RelocationAgreement
 from core.dates import DatePrecision
+from core.loading import RecordLoader
+from forums import records
 from forums.models import (
+    FigureClaim,
     Forum,
     ForumParticipation,
     ForumPartner,
@@ -30,309 +28,371 @@ from forums.models import (
     Theme,
 )
 
-SOURCE_CITATION = (
-    'Colleen Thouez, "Local leaders cooperating internationally on migration", '
-    "People Move blog, World Bank"
-)
-GEO_CITATION = "Country and coordinates: geographic reference data, not from the article."
+LOADER = "loadforumdata"
 
-CITIES = [
-    # slug, name, country, latitude, longitude
-    ("barcelona", "Barcelona", "ES", "41.38879", "2.15899"),
-    ("quito", "Quito", "EC", "-0.22985", "-78.52495"),
-    ("quezon-city", "Quezon City", "PH", "14.67600", "121.04370"),
-    ("athens", "Athens", "GR", "37.98376", "23.72784"),
-]
 
-THEMES = [
-    ("governance-of-migration", "Governance of migration"),
-    ("rights-protection", "Rights protection"),
-    ("inclusive-urban-growth", "Inclusive urban growth"),
-    ("labour-mobility", "Labour mobility"),
-    ("housing", "Housing"),
-    ("health", "Health"),
-    ("education", "Education"),
-    ("crisis-response", "Crisis response"),
-    ("relocation-and-reception", "Relocation and reception"),
-]
+class _Declined(Exception):
+    """The person did not confirm the overwrites: roll everything back."""
 
-FRAMEWORKS = [
-    # code, slug, name, adopted_on, precision, adopted_at, description
-    (
-        "SDG",
-        "sustainable-development-goals",
-        "Sustainable Development Goals",
-        None,
-        DatePrecision.DAY,
-        "",
-        "The goals that the Quito Local Agenda shows cities meeting, and whose attainment "
-        "the Quezon City Commitment to Action ties to good migration governance.",
-    ),
-    (
-        "NYD",
-        "new-york-declaration",
-        "New York Declaration for Refugees and Migrants",
-        datetime.date(2016, 9, 19),
-        DatePrecision.DAY,
-        "UN Leaders Summit on addressing large movements of refugees and migrants, New York",
-        "Concluded the UN summit of 19 September 2016; refers explicitly to local actors and "
-        "to the particular needs of local authorities as the first receivers of migrants.",
-    ),
-    (
-        "NUA",
-        "new-urban-agenda",
-        "New Urban Agenda",
-        datetime.date(2016, 10, 20),
-        DatePrecision.DAY,
-        "Quito",
-        "Adopted in Quito on 20 October 2016, reasserting the central place of cities and "
-        "regional governments in answering trans-national challenges.",
-    ),
-    (
-        "GCM",
-        "global-compact-for-migration",
-        "Global Compact for Safe, Orderly and Regular Migration",
-        None,
-        DatePrecision.DAY,
-        "",
-        "A compact on safe, orderly and regular migration to be developed by 2018.",
-    ),
-    (
-        "MICIC",
-        "micic-guidelines",
-        "Migrants in Countries in Crisis (MICIC) Guidelines",
-        None,
-        DatePrecision.DAY,
-        "",
-        "Guidelines for which ASEAN cities drew up a blueprint for local implementation.",
-    ),
-]
 
-FORUMS = [
-    # edition, slug, title, host slug, month start, outcome
-    (
-        1,
-        "barcelona-2014",
-        "First Mayoral Forum on Mobility, Migration and Development",
-        "barcelona",
-        datetime.date(2014, 6, 1),
-        {
-            "slug": "call-of-barcelona",
-            "title": "Call of Barcelona",
-            "kind": OutcomeDocument.Kind.CALL,
-            "summary": "Stresses that the voice of cities must be heard more loudly in "
-            "global discussions.",
-            "themes": ["governance-of-migration"],
-            "frameworks": [],
-        },
-    ),
-    (
-        2,
-        "quito-2015",
-        "Second Mayoral Forum on Mobility, Migration and Development",
-        "quito",
-        datetime.date(2015, 11, 1),
-        {
-            "slug": "quito-local-agenda",
-            "title": "Quito Local Agenda on Migration and Development",
-            "kind": OutcomeDocument.Kind.AGENDA,
-            "summary": "Sets out how cities are meeting the Sustainable Development Goals and "
-            "where more resources are needed.",
-            "themes": [],
-            "frameworks": ["SDG"],
-        },
-    ),
-    (
-        3,
-        "quezon-city-2016",
-        "Third Mayoral Forum on Mobility, Migration and Development",
-        "quezon-city",
-        datetime.date(2016, 9, 1),
-        {
-            "slug": "quezon-city-commitment-to-action",
-            "title": "Quezon City Commitment to Action",
-            "kind": OutcomeDocument.Kind.COMMITMENT_TO_ACTION,
-            "summary": "Restates the links between good governance of migration, respect for "
-            "human rights and reaching the Sustainable Development Goals.",
-            "themes": ["governance-of-migration", "rights-protection"],
-            "frameworks": ["SDG"],
-        },
-    ),
-]
-
-BLUEPRINT = {
-    "slug": "asean-micic-blueprint",
-    "title": "Blueprint for local implementation by ASEAN cities of the MICIC Guidelines",
-    "kind": OutcomeDocument.Kind.BLUEPRINT,
-    "summary": "How cities of ASEAN countries can put the Migrants in Countries in Crisis "
-    "Guidelines into practice locally.",
-    "themes": ["crisis-response"],
-    "frameworks": ["MICIC"],
-}
+def sourced(keys):
+    """source_url and source_citation for one source key or a tuple of them."""
+    keys = (keys,) if isinstance(keys, str) else keys
+    url = records.SOURCES[keys[0]][0]
+    citations = [records.SOURCES[keys[0]][1]]
+    for key in keys[1:]:
+        other_url, other_citation = records.SOURCES[key]
+        citations.append(f"{other_citation} {other_url}".strip())
+    return {"source_url": url, "source_citation": "; ".join(citations)}
 
 
 class Command(BaseCommand):
-    help = "Load the Mayoral Forum's real records from the source article (idempotent)."
+    help = (
+        "Load the Mayoral Forum's real records from their sources. Idempotent; never "
+        "overwrites a record changed since it was loaded unless --reset is given."
+    )
 
-    def handle(self, *args, **options):
-        self.written = 0
-        with transaction.atomic():
-            self.load()
-        if self.written:
-            self.stdout.write(self.style.SUCCESS(f"Forum records loaded: {self.written} written."))
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Overwrite records changed since they were loaded (each is named first).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what would be written or left alone, and write nothing.",
+        )
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="With --reset, overwrite without asking for confirmation.",
+        )
+
+    def handle(self, *args, reset=False, dry_run=False, interactive=True, **options):
+        verbosity = options.get("verbosity", 1)
+        say = self.stdout.write if verbosity >= 1 else None
+        try:
+            with transaction.atomic():
+                self.loader = RecordLoader(LOADER, reset=reset, say=say)
+                self.load()
+                outcome = self.loader.outcome
+                if outcome.overwritten and reset and interactive and not dry_run:
+                    self.confirm(outcome.overwritten)
+                if dry_run:
+                    raise _Declined
+        except _Declined:
+            if not dry_run:
+                raise CommandError(
+                    "Nothing was written: the overwrites were not confirmed."
+                ) from None
+        self.report(self.loader.outcome, dry_run)
+
+    def confirm(self, overwritten):
+        self.stdout.write(f"--reset will overwrite {len(overwritten)} record(s):")
+        for label in overwritten:
+            self.stdout.write(f"  - {label}")
+        if input("Type 'yes' to overwrite them: ").strip().lower() != "yes":
+            raise _Declined
+
+    def report(self, outcome, dry_run):
+        if outcome.kept:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(outcome.kept)} record(s) changed since they were loaded were left "
+                    "alone (named above); loadforumdata --reset overwrites them."
+                )
+            )
+        prefix = "Dry run, nothing written: would have" if dry_run else "Forum records:"
+        if outcome.written:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{prefix} {len(outcome.created)} created, {len(outcome.updated)} "
+                    f"updated, {len(outcome.overwritten)} overwritten."
+                )
+            )
         else:
             self.stdout.write("Forum records already up to date: nothing changed.")
 
-    def upsert(self, model, lookup, values):
-        """Create, or update only the fields that differ, so reruns write nothing."""
-        obj = model._default_manager.filter(**lookup).first()
-        if obj is None:
-            obj = model(**lookup, **values)
-            obj.full_clean()
-            obj.save()
-            self.written += 1
-            return obj
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            obj.full_clean()
-            obj.save()
-            self.written += 1
-        return obj
-
-    def set_m2m(self, manager, objects):
-        if set(manager.all()) != set(objects):
-            manager.set(objects)
-            self.written += 1
+    # The records -------------------------------------------------------------------
 
     def load(self):
-        sourced = {"source_citation": SOURCE_CITATION}
-        themes = {
-            slug: self.upsert(Theme, {"slug": slug}, {"name": name}) for slug, name in THEMES
-        }
-        cities = {}
-        for slug, name, country, lat, lon in CITIES:
-            cities[slug] = self.upsert(
-                City,
+        record = self.loader.record
+        themes = {}
+        for slug, name, name_es, name_fr in records.THEMES:
+            themes[slug] = record(
+                Theme,
+                f"theme:{slug}",
                 {"slug": slug},
                 {
                     "name": name,
-                    "kind": City.Kind.CITY,
-                    "country": country,
-                    "latitude": Decimal(lat),
-                    "longitude": Decimal(lon),
-                    "source_citation": f"{SOURCE_CITATION}. {GEO_CITATION}",
+                    "name_es": name_es,
+                    "name_fr": name_fr,
+                    "source_citation": records.THEMES_CITATION,
                 },
             )
-        for slug in ("athens", "barcelona"):
-            self.upsert(City, {"slug": slug}, {"leader_title": "Mayor"})
 
-        network = self.upsert(
+        network = records.NETWORK
+        network_obj = record(
             Network,
-            {"slug": "inter-eu-city-solidarity-network-refugees-greece"},
-            {
-                "name": "Inter-EU city solidarity network for refugees in Greece",
-                "description": "A recently launched network of EU cities acting in solidarity "
-                "with refugees in Greece.",
-                **sourced,
-            },
-        )
-        for slug in ("athens", "barcelona"):
-            if not cities[slug].networks.filter(pk=network.pk).exists():
-                cities[slug].networks.add(network)
-                self.written += 1
-
-        knomad = self.upsert(
-            Organization,
-            {"slug": "world-bank-knomad"},
-            {
-                "name": "World Bank KNOMAD",
-                "kind": Organization.Kind.MULTILATERAL,
-                "description": "The World Bank's Global Knowledge Partnership on Migration and "
-                "Development; co-founder of the Mayoral Forum.",
-                **sourced,
-            },
+            f"network:{network['slug']}",
+            {"slug": network["slug"]},
+            {"name": network["name"], "description": network["description"]}
+            | sourced(network["source"]),
         )
 
-        frameworks = {}
-        for code, slug, name, adopted_on, precision, adopted_at, description in FRAMEWORKS:
-            framework = self.upsert(
+        cities = {}
+        for slug, name, country, lat, lon, source in records.CITIES:
+            values = {
+                "name": name,
+                "kind": City.Kind.CITY,
+                "country": country,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+                **sourced(source),
+            }
+            values["source_citation"] += f". {records.GEO_CITATION}"
+            # Membership of the network is part of the member cities' records.
+            member = slug in network["members"] and network_obj is not None
+            m2m = {"networks": [network_obj]} if member else None
+            cities[slug] = record(City, f"city:{slug}", {"slug": slug}, values, m2m=m2m)
+
+        organizations = {}
+        for slug, name, kind, website, description, source in records.ORGANIZATIONS:
+            organizations[slug] = record(
+                Organization,
+                f"organization:{slug}",
+                {"slug": slug},
+                {
+                    "name": name,
+                    "kind": kind,
+                    "website": website,
+                    "description": description,
+                    **sourced(source),
+                },
+            )
+        for steered, partner, source in records.STEERING:
+            if organizations.get(steered) and organizations.get(partner):
+                record(
+                    SteeringPartner,
+                    f"steering:{steered}:{partner}",
+                    {"organization": organizations[steered], "partner": organizations[partner]},
+                    {
+                        "organization": organizations[steered],
+                        "partner": organizations[partner],
+                        **sourced(source),
+                    },
+                )
+
+        items = self.load_frameworks()
+
+        documents = {}
+        forums = {}
+        for data in records.FORUMS:
+            forum = record(
+                Forum,
+                f"forum:{data['edition']}",
+                {"edition": data["edition"]},
+                {
+                    "slug": data["slug"],
+                    "title": data["title"],
+                    "theme": data["theme"],
+                    "summary": data["summary"],
+                    "host_city": cities[data["host"]],
+                    "start_date": data["start"],
+                    "end_date": data["end"],
+                    "date_precision": DatePrecision.DAY,
+                    **sourced(data["source"]),
+                },
+            )
+            if forum is None:
+                continue  # deleted by a curator since it was loaded: so are its parts
+            forums[data["slug"]] = forum
+            if cities.get(data["host"]):
+                record(
+                    ForumParticipation,
+                    f"participation:{data['edition']}:{data['host']}",
+                    {"forum": forum, "city": cities[data["host"]]},
+                    {"role": ForumParticipation.Role.HOST, **sourced(data["source"])},
+                )
+            for slug, role, source in data["partners"]:
+                if organizations.get(slug) is None:
+                    continue
+                record(
+                    ForumPartner,
+                    f"partner:{data['edition']}:{slug}:{role}",
+                    {"forum": forum, "organization": organizations[slug], "role": role},
+                    sourced(source),
+                )
+            if data["outcome"]:
+                document = self.load_outcome(data["outcome"], forum, themes, items)
+                documents[data["outcome"]["slug"]] = document
+        for data in (records.BLUEPRINT, records.CALL_TO_LOCAL_ACTION):
+            documents[data["slug"]] = self.load_outcome(data, None, themes, items)
+
+        self.load_figures(forums, documents)
+
+        agreement = records.AGREEMENT
+        origin, destination = cities.get(agreement["origin"]), cities.get(agreement["destination"])
+        if origin and destination:
+            record(
+                RelocationAgreement,
+                f"agreement:{agreement['origin']}:{agreement['destination']}",
+                {"origin": origin, "destination": destination},
+                {
+                    "population_group": RelocationAgreement.PopulationGroup.REFUGEES,
+                    "people_pledged": agreement["people_pledged"],
+                    "network": network_obj,
+                    "status": RelocationAgreement.Status.SIGNED,
+                    "signed_on": agreement["signed_on"],
+                    "signed_precision": DatePrecision.DAY,
+                    "notes": agreement["notes"],
+                    **sourced((agreement["source"], "article")),
+                },
+            )
+
+    def load_frameworks(self):
+        record = self.loader.record
+        items = {}
+        for (
+            code,
+            slug,
+            name,
+            name_es,
+            name_fr,
+            adopted_on,
+            precision,
+            adopted_at,
+            description,
+            source,
+        ) in records.FRAMEWORKS:
+            framework = record(
                 Framework,
+                f"framework:{code}",
                 {"code": code},
                 {
                     "slug": slug,
                     "name": name,
+                    "name_es": name_es,
+                    "name_fr": name_fr,
                     "adopted_on": adopted_on,
                     "adopted_precision": precision,
                     "adopted_at": adopted_at,
                     "description": description,
-                    **sourced,
+                    **sourced(source),
                 },
             )
-            frameworks[code] = self.upsert(
+            if framework is None:
+                continue
+            # The whole framework is an item too, so a commitment can answer it as a
+            # whole; its goals and objectives hang under it.
+            items[code] = record(
                 FrameworkItem,
+                f"item:{code}",
                 {"code": code},
-                {"framework": framework, "title": name, "parent": None, **sourced},
-            )
-
-        for edition, slug, title, host, start, outcome in FORUMS:
-            forum = self.upsert(
-                Forum,
-                {"edition": edition},
                 {
-                    "slug": slug,
-                    "title": title,
-                    "host_city": cities[host],
-                    "start_date": start,
-                    "end_date": None,
-                    "date_precision": DatePrecision.MONTH,
-                    **sourced,
+                    "framework": framework,
+                    "parent": None,
+                    "title": name,
+                    "title_es": name_es,
+                    "title_fr": name_fr,
+                    **sourced(source),
                 },
             )
-            self.upsert(
-                ForumParticipation,
-                {"forum": forum, "city": cities[host]},
-                {"role": ForumParticipation.Role.HOST},
-            )
-            self.upsert(
-                ForumPartner,
-                {"forum": forum, "organization": knomad, "role": ForumPartner.Role.CO_FOUNDER},
-                {},
-            )
-            self.load_outcome(outcome, forum, start, DatePrecision.MONTH, themes, frameworks)
-        self.load_outcome(BLUEPRINT, None, None, DatePrecision.DAY, themes, frameworks)
 
-        self.upsert(
-            RelocationAgreement,
-            {"origin": cities["athens"], "destination": cities["barcelona"]},
-            {
-                "population_group": RelocationAgreement.PopulationGroup.REFUGEES,
-                "people_pledged": 100,
-                "network": network,
-                "status": RelocationAgreement.Status.SIGNED,
-                "notes": "The mayors of Athens and Barcelona agreed to relocate 100 refugees "
-                "between their cities, within the inter-EU city solidarity network for "
-                "refugees in Greece.",
-                **sourced,
-            },
-        )
+        def item(framework_code, code, parent, title, title_es, title_fr, source, description=""):
+            if items.get(framework_code) is None or parent is None:
+                return None
+            items[code] = record(
+                FrameworkItem,
+                f"item:{code}",
+                {"code": code},
+                {
+                    "framework": items[framework_code].framework,
+                    "parent": parent,
+                    "title": title,
+                    "title_es": title_es,
+                    "title_fr": title_fr,
+                    "description": description,
+                    **sourced(source),
+                },
+            )
+            return items[code]
 
-    def load_outcome(self, data, forum, adopted_on, precision, themes, frameworks):
-        document = self.upsert(
+        for number, title, title_es, title_fr, official in records.GCM_OBJECTIVES:
+            item(
+                "GCM",
+                f"GCM-{number}",
+                items.get("GCM"),
+                title,
+                title_es,
+                title_fr,
+                ("gcm", "gcm-short-titles"),
+                description=f"Objective {number}: {official}.",
+            )
+        for number, title, title_es, title_fr in records.GCR_OBJECTIVES:
+            item("GCR", f"GCR-{number}", items.get("GCR"), title, title_es, title_fr, "gcr")
+        for goal, title, title_es, title_fr in records.SDG_GOALS:
+            item("SDG", f"SDG-{goal}", items.get("SDG"), title, title_es, title_fr, "sdg")
+        for goal, target, title, title_es, title_fr in records.SDG_TARGETS:
+            parent = items.get(f"SDG-{goal}")
+            item("SDG", f"SDG-{target}", parent, title, title_es, title_fr, "sdg")
+        return items
+
+    def load_outcome(self, data, forum, themes, items):
+        return self.loader.record(
             OutcomeDocument,
+            f"outcome:{data['slug']}",
             {"slug": data["slug"]},
             {
                 "title": data["title"],
                 "kind": data["kind"],
                 "forum": forum,
-                "adopted_on": adopted_on,
-                "adopted_precision": precision,
+                "adopted_on": data["adopted_on"],
+                "adopted_precision": data["precision"],
                 "summary": data["summary"],
                 "language": "en",
-                "source_citation": SOURCE_CITATION,
+                **sourced(data["source"]),
+            },
+            m2m={
+                "themes": [themes[slug] for slug in data["themes"] if themes.get(slug)],
+                "framework_items": [items[code] for code in data["frameworks"] if items.get(code)],
             },
         )
-        self.set_m2m(document.themes, [themes[slug] for slug in data["themes"]])
-        self.set_m2m(document.framework_items, [frameworks[code] for code in data["frameworks"]])
-        return document
+
+    def load_figures(self, forums, documents):
+        for (
+            subject,
+            counted,
+            value,
+            qualifier,
+            to_date,
+            wording,
+            as_of,
+            precision,
+            source,
+        ) in records.FIGURES:
+            kind, slug = subject.split(":")
+            target = (forums if kind == "forum" else documents).get(slug)
+            if target is None:
+                continue
+            about = {"forum": target} if kind == "forum" else {"outcome_document": target}
+            url = sourced(source)["source_url"]
+            self.loader.record(
+                FigureClaim,
+                f"figure:{subject}:{counted}:{source}",
+                {**about, "counted": counted, "source_url": url},
+                {
+                    **about,
+                    "counted": counted,
+                    "value": value,
+                    "qualifier": qualifier,
+                    "to_date": to_date,
+                    "wording": wording,
+                    "as_of": as_of,
+                    "as_of_precision": precision,
+                    **sourced(source),
+                },
+            )

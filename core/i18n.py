@@ -1,0 +1,36 @@
+"""Names of reference records (themes, frameworks, framework items) in the reader's language.
+
+A record keeps its English name in the plain field (``name``, ``title``) and its Spanish
+and French names beside it (``name_es``, ``name_fr``). Reading goes through one rule:
+the active language's name when there is one, else the English one, so a missing
+translation never shows an empty label.
+"""
+
+from django.conf import settings
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
+
+TRANSLATED_LANGUAGES = ("es", "fr")
+
+
+def current_language():
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def localized(obj, field):
+    """``obj.<field>_<lang>`` for the active language, falling back to ``obj.<field>``."""
+    language = current_language()
+    if language in TRANSLATED_LANGUAGES:
+        value = getattr(obj, f"{field}_{language}", "")
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+def localized_expression(path):
+    """The same rule inside a query, for an ORM path such as ``themes__name``."""
+    language = current_language()
+    if language in TRANSLATED_LANGUAGES:
+        return Coalesce(NullIf(F(f"{path}_{language}"), Value("")), F(path))
+    return F(path)
