@@ -24,7 +24,6 @@ class ThemeAdmin(CuratedAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
 
 @admin.register(Framework)
@@ -33,7 +32,6 @@ class FrameworkAdmin(CuratedAdmin):
     search_fields = ("code", "name")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
     @admin.display(description=_("adopted"), ordering="adopted_on")
     def adopted_display(self, obj):
@@ -48,7 +46,6 @@ class FrameworkItemAdmin(CuratedAdmin):
     search_fields = ("code", "title")
     autocomplete_fields = ["framework", "parent"]
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
 
 class ParticipationInline(CuratedTabularInline):
@@ -78,7 +75,6 @@ class ForumAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("year", "created_at", "updated_at")
     inlines = [ParticipationInline, PartnerInline]
-    public_records = True
 
     @admin.display(description=_("dates"), ordering="start_date")
     def dates_display(self, obj):
@@ -108,7 +104,6 @@ class OutcomeDocumentAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = [ClauseInline, EndorsementInline]
-    public_records = True
 
     @admin.display(description=_("adopted"), ordering="adopted_on")
     def adopted_display(self, obj):
@@ -122,7 +117,6 @@ class ClauseAdmin(CuratedAdmin):
     list_select_related = ("document",)
     search_fields = ("number", "text", "document__title")
     autocomplete_fields = ["document"]
-    public_records = True
 
     def get_queryset(self, request):
         # Autocomplete results label a clause by its document.
@@ -140,7 +134,6 @@ class EndorsementAdmin(CuratedAdmin):
     list_select_related = ("city", "document")
     search_fields = ("city__name", "document__title")
     autocomplete_fields = ["document", "city"]
-    public_records = True
 
     @admin.display(description=_("endorsed on"), ordering="endorsed_on")
     def endorsed_display(self, obj):
@@ -154,7 +147,6 @@ class ForumParticipationAdmin(CuratedAdmin):
     list_select_related = ("city", "forum")
     search_fields = ("city__name", "forum__title")
     autocomplete_fields = ["forum", "city"]
-    public_records = True
 
 
 @admin.register(ForumPartner)
@@ -164,7 +156,6 @@ class ForumPartnerAdmin(CuratedAdmin):
     list_select_related = ("organization", "forum")
     search_fields = ("organization__name", "forum__title")
     autocomplete_fields = ["forum", "organization"]
-    public_records = True
 
 
 class ReplicationInline(CuratedTabularInline):
@@ -185,7 +176,6 @@ class GoodPracticeAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = [ReplicationInline]
-    public_records = True
 
 
 @admin.register(Replication)
@@ -194,4 +184,3 @@ class ReplicationAdmin(CuratedAdmin):
     list_select_related = ("city", "practice")
     search_fields = ("city__name", "practice__title")
     autocomplete_fields = ["practice", "city"]
-    public_records = True

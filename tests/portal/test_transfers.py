@@ -164,6 +164,7 @@ def test_dashboard_totals_count_each_transfer_once_whatever_the_number_of_staff(
         agreement=athens_to_barcelona,
         date=datetime.date(2016, 5, 1),
         people=10,
+        reported_by_city=athens,
         confirmed_at=timezone.now(),
     )
     client.force_login(barcelona_staff)

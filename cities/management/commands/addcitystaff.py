@@ -1,4 +1,7 @@
-"""Creates (or finds) a user and lets them act for a city in the staff portal."""
+"""Creates (or finds) a user and lets them act for a city in the staff portal.
+
+City staff never get ``is_staff``: the admin is the curators' alone.
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -8,7 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from cities.models import City, CityStaffMembership
-from core.permissions import CITY_STAFF_GROUP
+from core.permissions import CITY_STAFF_GROUP, is_curator
 
 
 class Command(BaseCommand):
@@ -54,10 +57,20 @@ class Command(BaseCommand):
                 user.email = email
                 user.save(update_fields=["email"])
             user.groups.add(group)
+            # A stray admin flag on an account that is not a curator's goes now.
+            revoked = user.is_staff and not is_curator(user)
+            if revoked:
+                user.is_staff = False
+                user.save(update_fields=["is_staff"])
             _membership, attached = CityStaffMembership.objects.get_or_create(user=user, city=city)
 
         if created:
             self.stdout.write(self.style.SUCCESS(f'Created user "{username}".'))
+        if revoked:
+            self.stdout.write(
+                f'"{username}" is not a curator: their admin access (is_staff) was removed; '
+                "city staff work in the portal."
+            )
         if attached:
             self.stdout.write(self.style.SUCCESS(f'"{username}" now acts for {city.name}.'))
         else:
