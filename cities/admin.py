@@ -1,12 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import (
-    CuratedAdmin,
-    CuratedImportExportMixin,
-    CuratedTabularInline,
-    acting_city_ids,
-)
+from core.admin import CuratedAdmin, CuratedImportExportMixin, CuratedTabularInline
 
 from .models import City, CityStaffMembership, Network, Organization, SteeringPartner
 from .resources import CityResource
@@ -18,7 +13,6 @@ class NetworkAdmin(CuratedAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
 
 class CityStaffInline(CuratedTabularInline):
@@ -66,13 +60,6 @@ class CityAdmin(CuratedImportExportMixin, CuratedAdmin):
     def get_queryset(self, request):
         return City.objects.for_user(request.user)
 
-    def acts_for(self, user, obj):
-        return obj.pk in acting_city_ids(user)
-
-    def get_inlines(self, request, obj):
-        # Who acts for a city is the curators' decision.
-        return self.inlines if request.user.has_perm("cities.add_citystaffmembership") else []
-
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).prefetch_related("networks")
 
@@ -84,13 +71,6 @@ class CityStaffMembershipAdmin(CuratedAdmin):
     search_fields = ("user__username", "user__email", "city__name")
     autocomplete_fields = ["user", "city"]
     readonly_fields = ("created_at",)
-    staff_city_fields = ("city",)
-
-    def scope_queryset(self, queryset, user):
-        return queryset.filter(city__in=acting_city_ids(user))
-
-    def acts_for(self, user, obj):
-        return obj.city_id in acting_city_ids(user)
 
 
 class SteeringPartnerInline(CuratedTabularInline):
@@ -109,5 +89,4 @@ class OrganizationAdmin(CuratedAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
     inlines = [SteeringPartnerInline]

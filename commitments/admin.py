@@ -12,9 +12,7 @@ from core.admin import (
     CuratedImportExportMixin,
     CuratedTabularInline,
     ParentCachedInlineFormSet,
-    acting_city_ids,
 )
-from core.permissions import is_curator
 
 from . import review, services
 from .models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
@@ -29,7 +27,6 @@ class ReturnToCityForm(forms.Form):
     )
 
 
-CURATOR_ONLY_UPDATE_FIELDS = ("reported_by_city", "verified")
 # Commitments shown (in full) on one publish or accept confirmation page.
 REVIEW_BATCH = 20
 
@@ -48,10 +45,12 @@ def _shown_versions(data):
     return versions
 
 
-def _published_for_staff(request, obj):
-    """A published commitment seen by a non-curator (who may only propose changes)."""
-    published = Commitment.PublicationState.PUBLISHED
-    return obj is not None and obj.publication_state == published and not is_curator(request.user)
+def _entered_by_the_secretariat(update, user):
+    """A progress update a curator adds in the admin is the secretariat's, not the city's."""
+    if update.pk is None:
+        update.reported_by_city = False
+        if update.reported_by_id is None:
+            update.reported_by = user
 
 
 class ProgressUpdateInline(CuratedTabularInline):
@@ -66,17 +65,10 @@ class ProgressUpdateInline(CuratedTabularInline):
         "reported_by",
         "verified_by",
     )
-    readonly_fields = ("reported_by", "verified_by")
+    readonly_fields = ("reported_by",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reported_by", "verified_by")
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if is_curator(request.user):
-            return fields
-        # Whether an update is verified, and by whom it is reported, is the curators' word.
-        return (*fields, *CURATOR_ONLY_UPDATE_FIELDS)
 
 
 @admin.register(Commitment)
@@ -97,9 +89,6 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     search_fields = ("title", "city__name", "=id")
     autocomplete_fields = ["city", "outcome_document", "themes", "framework_items", "clauses"]
     readonly_fields = (
-        "publication_state",
-        "submitted_at",
-        "published_at",
         "pending_changes_display",
         "created_by",
         "created_at",
@@ -144,34 +133,14 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     # Newest first by id: sorting 100,000 rows by ``updated_at`` has no index to use.
     ordering = ("-pk",)
     actions = ["publish_selected", "return_selected", "accept_changes", "reject_changes"]
-    staff_city_fields = ("city",)
 
     def get_queryset(self, request):
         queryset = Commitment.objects.for_user(request.user)
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
-    def acts_for(self, user, obj):
-        return obj.city_id in acting_city_ids(user)
-
-    def has_change_permission(self, request, obj=None):
-        # A published commitment changes only through review (the portal proposes the
-        # changes): staff may look at it here but not edit it directly.
-        if _published_for_staff(request, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if _published_for_staff(request, obj):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return fields if is_curator(request.user) else (*fields, "review_comment")
-
     def has_review_permission(self, request):
-        return is_curator(request.user) and self.has_change_permission(request)
+        return self.has_change_permission(request)
 
     def get_export_queryset(self, request):
         return (
@@ -191,8 +160,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
         for update in formset.deleted_objects:
             update.delete()
         for update in instances:
-            if update.pk is None and update.reported_by_id is None:
-                update.reported_by = request.user
+            _entered_by_the_secretariat(update, request.user)
             update.save()
         formset.save_m2m()
 
@@ -382,7 +350,7 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
     list_select_related = ("commitment__city",)
     search_fields = ("commitment__title", "commitment__city__name", "=commitment__id")
     autocomplete_fields = ["commitment"]
-    readonly_fields = ("reported_by", "verified_by", "verified_at", "created_at", "updated_at")
+    readonly_fields = ("reported_by", "created_at", "updated_at")
     actions = ["verify_selected"]
 
     def get_queryset(self, request):
@@ -391,27 +359,11 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
         # changelist's list_select_related is skipped once a select_related is set).
         return queryset.select_related("commitment__city")
 
-    def scope_queryset(self, queryset, user):
-        return queryset.filter(commitment__in=Commitment.objects.for_user(user))
-
-    def acts_for(self, user, obj):
-        return obj.commitment.city_id in acting_city_ids(user)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        return fields if is_curator(request.user) else (*fields, *CURATOR_ONLY_UPDATE_FIELDS)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "commitment" and not is_curator(request.user):
-            kwargs["queryset"] = Commitment.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).select_related("commitment__city")
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.reported_by_id is None:
-            obj.reported_by = request.user
+        _entered_by_the_secretariat(obj, request.user)
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("city"), ordering="commitment__city__name")
@@ -432,7 +384,7 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
         )
 
     def has_verify_permission(self, request):
-        return is_curator(request.user) and self.has_change_permission(request)
+        return self.has_change_permission(request)
 
     verify_selected.allowed_permissions = ("verify",)
 
@@ -459,8 +411,7 @@ class TransferInline(CuratedTabularInline):
     model = Transfer
     formset = TransferInlineFormSet
     fields = ("date", "people", "notes", "reported_by_city", "reported_by", "confirmed_at")
-    readonly_fields = ("reported_by", "confirmed_at")
-    autocomplete_fields = ["reported_by_city"]
+    readonly_fields = ("reported_by",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reported_by_city", "reported_by")
@@ -486,22 +437,15 @@ class RelocationAgreementAdmin(CuratedAdmin):
     autocomplete_fields = ["origin", "destination", "network", "framework_item"]
     readonly_fields = ("relocated", "remaining", "percent_delivered", "created_at", "updated_at")
     inlines = [TransferInline]
-    staff_city_fields = ("origin", "destination")
 
     def get_queryset(self, request):
-        queryset = RelocationAgreement.objects.all()
-        if not is_curator(request.user):
-            # ``for_user`` joins staff memberships on both sides: filter by id so that
-            # the join cannot multiply the transfers that ``with_totals`` adds up.
-            allowed = RelocationAgreement.objects.for_user(request.user).values("pk")
-            queryset = queryset.filter(pk__in=allowed)
-        queryset = queryset.select_related("origin", "destination").with_totals()
+        queryset = (
+            RelocationAgreement.objects.for_user(request.user)
+            .select_related("origin", "destination")
+            .with_totals()
+        )
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
-
-    def acts_for(self, user, obj):
-        cities = acting_city_ids(user)
-        return obj.origin_id in cities or obj.destination_id in cities
 
     @admin.display(description=_("relocated"), ordering="relocated")
     def relocated(self, obj):
@@ -554,39 +498,8 @@ class TransferAdmin(CuratedAdmin):
     list_filter = ("agreement__status",)
     list_select_related = ("agreement__origin", "agreement__destination", "reported_by_city")
     search_fields = ("agreement__origin__name", "agreement__destination__name", "=agreement__id")
-    autocomplete_fields = ["agreement", "reported_by_city"]
-    readonly_fields = ("reported_by", "confirmed_at", "confirmed_by", "created_at", "updated_at")
-    staff_city_fields = ("reported_by_city",)
-
-    def scope_queryset(self, queryset, user):
-        return queryset.filter(agreement__in=RelocationAgreement.objects.for_user(user))
-
-    def acts_for(self, user, obj):
-        cities = acting_city_ids(user)
-        agreement = obj.agreement
-        return agreement.origin_id in cities or agreement.destination_id in cities
-
-    def _own_unconfirmed(self, request, obj):
-        """Staff change only what their city reported and the other has not confirmed."""
-        return (
-            obj is None
-            or is_curator(request.user)
-            or (
-                obj.confirmed_at is None
-                and obj.reported_by_city_id in acting_city_ids(request.user)
-            )
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return self._own_unconfirmed(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._own_unconfirmed(request, obj) and super().has_delete_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agreement" and not is_curator(request.user):
-            kwargs["queryset"] = RelocationAgreement.objects.for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    autocomplete_fields = ["agreement"]
+    readonly_fields = ("reported_by", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
         if not change and obj.reported_by_id is None:

@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import ExpressionWrapper, F, Max, Q, Sum, Value
@@ -67,6 +67,15 @@ class CommitmentQuerySet(models.QuerySet):
 
 class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     SEARCH_FIELDS = ("title", "city__name", "description")
+    #: Set by the review workflow's actions (``services``) only: read-only in every
+    #: admin form, kept as they are by a restore from the history.
+    WORKFLOW_FIELDS = (
+        "publication_state",
+        "submitted_at",
+        "published_at",
+        "review_comment",
+        "pending_changes",
+    )
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -242,7 +251,10 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
 class ProgressUpdate(TimestampedModel):
     """A dated report of progress on a commitment: the public timeline."""
 
-    VERIFIED_CONTENT = ("date", "text", "percent", "evidence_url")
+    #: What a curator's verification vouches for: a change to any of them (moving the
+    #: update to another commitment too) takes the verified mark away.
+    VERIFIED_CONTENT = ("commitment_id", "date", "text", "percent", "evidence_url")
+    WORKFLOW_FIELDS = ("reported_by_city", "verified", "verified_by", "verified_at")
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
@@ -465,7 +477,20 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
 
 
 class Transfer(TimestampedModel):
-    """People who actually moved under an agreement."""
+    """People who actually moved under an agreement.
+
+    Who reported it and who confirmed it is the workflow's (``services.record_transfer``
+    and ``services.confirm_transfer``): a transfer one city reported counts as confirmed
+    by both once the other city confirms it; one the secretariat entered (no reporting
+    city) once both cities have, the first of them kept in ``first_confirmation_city``.
+    """
+
+    WORKFLOW_FIELDS = (
+        "reported_by_city",
+        "confirmed_at",
+        "confirmed_by",
+        "first_confirmation_city",
+    )
 
     agreement = models.ForeignKey(
         RelocationAgreement,
@@ -493,7 +518,7 @@ class Transfer(TimestampedModel):
         related_name="+",
         verbose_name=_("reported by"),
     )
-    confirmed_at = models.DateTimeField(_("confirmed by the other city"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by both cities"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -501,6 +526,18 @@ class Transfer(TimestampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("confirmed by"),
+    )
+    first_confirmation_city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed so far by"),
+        help_text=_(
+            "A transfer the secretariat entered: the city that confirmed it while the other "
+            "has not yet."
+        ),
     )
     history = HistoricalRecords()
 
@@ -543,8 +580,35 @@ class Transfer(TimestampedModel):
                     "pledged": agreement.people_pledged,
                     "left": max(agreement.people_pledged - others, 0),
                 }
+        if agreement:
+            self._check_reporting_and_confirmation(agreement, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check_reporting_and_confirmation(self, agreement, errors):
+        # Non-field errors: the admin's forms show these fields read-only.
+        parties = (agreement.origin_id, agreement.destination_id)
+        problems = []
+        if self.reported_by_city_id is not None and self.reported_by_city_id not in parties:
+            problems.append(_("Only a city that is party to the agreement reports its transfers."))
+        if (
+            self.reported_by_city_id is None
+            and self._state.adding
+            and self.reported_by_id is not None
+            and not is_curator(self.reported_by)
+        ):
+            problems.append(_("Only the secretariat enters a transfer for no city."))
+        first = self.first_confirmation_city_id
+        if first is not None and (self.reported_by_city_id is not None or first not in parties):
+            problems.append(
+                _("Only a transfer the secretariat entered waits for both cities to confirm it.")
+            )
+        if self.confirmed_at is not None and self.reported_by_city_id is None and first is None:
+            problems.append(
+                _("A transfer the secretariat entered is confirmed once both cities confirm it.")
+            )
+        if problems:
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(problems)
 
     def save(self, *args, **kwargs):
         # The pledge must hold even when two transfers are saved at the same moment:

@@ -27,6 +27,10 @@ class CommitmentResource(CuratedResource):
         column_name="framework_items",
         widget=SlugManyToManyWidget(FrameworkItem, field="code"),
     )
+    # Exported for reading; an import never sets it (a new commitment is a draft).
+    publication_state = fields.Field(
+        attribute="publication_state", column_name="publication_state", readonly=True
+    )
 
     class Meta:
         model = Commitment
@@ -57,7 +61,12 @@ class CommitmentResource(CuratedResource):
 
 
 class ProgressUpdateResource(CuratedResource):
-    """Progress updates keyed by id (empty for a new one); the commitment by its id."""
+    """Progress updates keyed by id (empty for a new one); the commitment by its id.
+
+    Imported updates are the secretariat's (not reported by the city), unverified.
+    """
+
+    new_workflow_values = {"reported_by_city": False}
 
     commitment = fields.Field(
         attribute="commitment",
@@ -69,7 +78,7 @@ class ProgressUpdateResource(CuratedResource):
         attribute="reported_by_city",
         column_name="reported_by_city",
         widget=widgets.BooleanWidget(),
-        default=False,
+        readonly=True,
     )
     verified = fields.Field(
         attribute="verified",

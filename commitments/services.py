@@ -166,18 +166,27 @@ def propose_changes(*, commitment, user, changes, replace=False):
     if commitment.publication_state != Commitment.PublicationState.PUBLISHED:
         # A draft or returned commitment is edited directly; a submitted one waits.
         raise ValidationError(_("Only a published commitment takes proposed changes."))
-    before = dict(commitment.pending_changes or {})
-    pending = {} if replace else dict(before)
+    before_pending = dict(commitment.pending_changes or {})
+    pending = {} if replace else dict(before_pending)
+    applied = False
     for name, value in changes.items():
         if name in REVIEWED_FIELDS:
             pending[name] = value
-        else:
-            setattr(commitment, name, value)
+            continue
+        before = getattr(commitment, name)
+        setattr(commitment, name, value)
+        applied = applied or getattr(commitment, name) != before
     commitment.pending_changes = pending
-    _save(commitment, user, "changes proposed")
+    # The public page changes only if a field that applies at once changed: a mere
+    # proposal leaves the approved version's time (and the "recently updated" order).
+    commitment._keep_updated_at = not applied
+    try:
+        _save(commitment, user, "changes proposed")
+    finally:
+        del commitment._keep_updated_at
     # Like a submission, a new or changed proposal asks the curators for a review; a
     # save that leaves the proposal as it was (a status change, say) does not.
-    if pending and pending != before:
+    if pending and pending != before_pending:
         _notify(
             _curator_emails(),
             _("Changes to review: %(title)s") % {"title": commitment.title},
@@ -276,16 +285,23 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
 
 @transaction.atomic
 def confirm_transfer(transfer, user, city):
-    """The other party city confirms a transfer that one side reported."""
+    """A party city confirms a transfer: the one the other city reported, or one the
+    secretariat entered (which both cities confirm, each in turn)."""
     agreement = transfer.agreement
     if city.pk not in (agreement.origin_id, agreement.destination_id):
         raise PermissionDenied
     if transfer.reported_by_city_id == city.pk:
         raise ValidationError(_("The city that reported a transfer cannot also confirm it."))
-    if transfer.confirmed_at is not None:
+    if transfer.confirmed_at is not None or transfer.first_confirmation_city_id == city.pk:
         # Confirming twice keeps the first confirmation (who and when).
         return transfer
-    transfer.confirmed_at = timezone.now()
-    transfer.confirmed_by = user
+    transfer._history_user = user
+    if transfer.reported_by_city_id is None and transfer.first_confirmation_city_id is None:
+        transfer.first_confirmation_city = city
+        transfer._change_reason = "confirmed by one of the two cities"
+    else:
+        transfer.confirmed_at = timezone.now()
+        transfer.confirmed_by = user
+        transfer._change_reason = "confirmed by both cities"
     transfer.save()
     return transfer

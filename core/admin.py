@@ -1,18 +1,27 @@
-"""What every curated admin shares: history, edit conflicts, staff confinement, speed.
+"""What every curated admin shares: history, edit conflicts, workflow fields, speed.
 
+- Only curators use the admin (``core.sites.CuratorsAdminSite``); city staff work in
+  the portal.
 - ``CuratedAdmin`` is a ``SimpleHistoryAdmin``: every change is kept with who and when,
   and an earlier version can be restored from the history page.
+- The workflow fields of a model (``WORKFLOW_FIELDS``: publication state, review
+  comment, verified marks, who reported and confirmed) are read-only in every admin
+  form: only the workflow's own actions (``commitments.services``) set them.
+- A restore brings back what the form edits (with the many-to-many values kept with
+  that version); every other field, the workflow fields first, keeps its current
+  value. A restore is a save like any other by a curator in the admin: it applies at
+  once, with its history record, and the models' own rules (a verified mark lost
+  when the text changes, ...) hold as for any save.
 - Its change form refuses a save made from a form loaded before someone else's save
   (``core.forms.VersionedFormMixin``); a restore from the history page carries the
   record's current version, so it is checked like any other save.
-- A user who is not a curator sees and changes only the records of their own cities
-  (the same ``for_user`` rules as the portal).
 - Large tables stay fast: no full-table counts, foreign keys through autocomplete, and
   inline rows that label their related records from the rows already fetched.
 """
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
@@ -32,15 +41,27 @@ from core.models import VersionedModel
 from core.permissions import is_curator
 
 
-def acting_city_ids(user):
-    """Ids of the cities a user acts for, read once per request (cached on the user)."""
-    cached = getattr(user, "_acting_city_ids", None)
-    if cached is None:
-        cached = frozenset(
-            CityStaffMembership.objects.filter(user=user).values_list("city_id", flat=True)
-        )
-        user._acting_city_ids = cached
-    return cached
+class CuratorAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login takes curators only; city staff sign in to the portal."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not is_curator(user):
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+def workflow_fields(model):
+    """The fields only the workflow's own actions set (declared on the model)."""
+    return tuple(getattr(model, "WORKFLOW_FIELDS", ()))
+
+
+def _with_workflow_fields(model, fields):
+    fields = tuple(fields)
+    return (*fields, *(name for name in workflow_fields(model) if name not in fields))
 
 
 class KnownChoiceAutocompleteSelect(AutocompleteSelect):
@@ -70,8 +91,15 @@ class KnownChoiceAutocompleteSelect(AutocompleteSelect):
 class CuratedFormMixin:
     """Primes autocomplete widgets with the instance's already fetched related objects."""
 
+    #: Set when the form restores an earlier version: the many-to-many values kept
+    #: with it (the form would otherwise show today's).
+    restored_m2m = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, values in (self.restored_m2m or {}).items():
+            if name in self.fields:
+                self.initial[name] = values
         if self.instance.pk is None:
             return
         for name, field in self.fields.items():
@@ -95,16 +123,11 @@ class VersionedCuratedForm(VersionedFormMixin, CuratedForm):
     # Declared (not only added in __init__) so that the admin's fieldsets render it.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    #: Set when the form restores an earlier version: the record's current version,
-    #: and the many-to-many values kept with the restored one.
+    #: Set when the form restores an earlier version: the record's current version.
     current_version = None
-    restored_m2m = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, values in (self.restored_m2m or {}).items():
-            if name in self.fields:
-                self.initial[name] = values
         if self.current_version is not None:
             # A restore starts from an old version of the record: the save must be
             # checked against (and numbered after) the version in the database now.
@@ -163,6 +186,9 @@ class CuratedInlineMixin:
     extra = 0
     show_change_link = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return _with_workflow_fields(self.model, super().get_readonly_fields(request, obj))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
 
@@ -180,11 +206,6 @@ def _formfield_for_foreignkey(model_admin, parent, db_field, request, **kwargs):
         kwargs["widget"] = KnownChoiceAutocompleteSelect(
             db_field, model_admin.admin_site, using=kwargs.get("using")
         )
-    limit = getattr(model_admin, "staff_city_fields", ())
-    if db_field.name in limit and not is_curator(request.user):
-        kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(
-            pk__in=acting_city_ids(request.user)
-        )
     return parent.formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -195,12 +216,6 @@ class CuratedAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     paginator = EstimatedCountPaginator
-    #: Foreign keys to City that non-curators may only point at their own cities.
-    staff_city_fields = ()
-
-    #: Records of no city that everyone with the view permission may see (forums,
-    #: themes, ...); they are public anyway. Only curators change them.
-    public_records = False
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
@@ -212,43 +227,13 @@ class CuratedAdmin(SimpleHistoryAdmin):
             )
             self.readonly_fields = (*self.readonly_fields, "version")
 
-    # Who sees and changes what -------------------------------------------------
-
-    def scope_queryset(self, queryset, user):
-        """The records a non-curator may see: their cities' records, or public ones."""
-        return queryset if self.public_records else queryset.none()
-
-    def acts_for(self, user, obj):
-        """Whether a non-curator may change ``obj`` (one of their cities' records)."""
-        return False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_curator(request.user):
-            return queryset
-        return self.scope_queryset(queryset, request.user)
-
-    def has_view_permission(self, request, obj=None):
-        if not super().has_view_permission(request, obj):
-            return False
-        if obj is None or is_curator(request.user) or self.public_records:
-            return True
-        return self.acts_for(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or is_curator(request.user) or self.acts_for(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or is_curator(request.user) or self.acts_for(request.user, obj)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
 
     # Forms, history and restore -------------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        return _with_workflow_fields(self.model, super().get_readonly_fields(request, obj))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -270,21 +255,30 @@ class CuratedAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         history_id = getattr(request, "_restoring_history_id", None)
-        if history_id is not None and obj is not None:
-            current = (
-                self.model._default_manager.filter(pk=obj.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            form = type(
-                form.__name__,
-                (form,),
-                {
-                    "current_version": current,
-                    "restored_m2m": self.historical_m2m(obj, history_id),
-                },
-            )
-        return form
+        if history_id is None or obj is None:
+            return form
+        current = self.keep_current_values(obj, form)
+        attrs = {"restored_m2m": self.historical_m2m(obj, history_id)}
+        if issubclass(self.model, VersionedModel):
+            attrs["current_version"] = current.version if current else None
+        return type(form.__name__, (form,), attrs)
+
+    def keep_current_values(self, restored, form):
+        """A restore brings back what the form edits; the rest stays as it is now.
+
+        ``restored`` is the old version rebuilt by simple-history, every field of it
+        (publication state, verified mark, ...). Each field the form does not edit
+        (read-only, such as the workflow fields, or not shown) gets the value in the
+        database now, so the restore page shows, and its save writes, today's values.
+        """
+        current = self.model._default_manager.filter(pk=restored.pk).first()
+        if current is None:
+            return None
+        for field in self.model._meta.concrete_fields:
+            if field.primary_key or field.name in form.base_fields:
+                continue
+            setattr(restored, field.attname, getattr(current, field.attname))
+        return current
 
     def historical_m2m(self, obj, history_id):
         """The many-to-many values kept with a version (the form would show today's)."""
@@ -305,8 +299,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
-        if issubclass(self.model, VersionedModel):
-            request._restoring_history_id = version_id
+        request._restoring_history_id = version_id
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 

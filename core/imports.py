@@ -4,7 +4,9 @@ Related records are named by their slug (or code), never by database id, so a
 spreadsheet reads the same on every copy of the site. An unknown slug is an error
 that names the column and the value. An import is all or nothing: it runs in one
 transaction, and one bad row (a wrong value, or a rule of the records broken) rolls
-every row back.
+every row back. An import never writes a workflow field (a model's
+``WORKFLOW_FIELDS``: publication state, verified mark, ...): an existing record keeps
+its values, a new one gets the defaults (a new commitment is a draft).
 """
 
 from django.core.exceptions import ValidationError
@@ -57,6 +59,10 @@ class SlugManyToManyWidget(widgets.ManyToManyWidget):
 class CuratedResource(resources.ModelResource):
     """All or nothing, with the records' own rules (``full_clean``) checked per row."""
 
+    #: Workflow values of a record the import creates, where they differ from the
+    #: model's defaults.
+    new_workflow_values = {}
+
     def export_field(self, field, instance, **kwargs):
         # Staff write titles and texts that curators then open in a spreadsheet: a
         # cell starting like a formula is exported as text, as on the public downloads.
@@ -70,6 +76,7 @@ class CuratedResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors.update(exc.error_dict)
+        self.keep_workflow_fields(instance)
         for field in self.get_import_fields():
             if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
                 try:
@@ -78,6 +85,21 @@ class CuratedResource(resources.ModelResource):
                     errors[field.attribute] = ValidationError(force_str(exc), code="invalid")
         if errors:
             raise ValidationError(errors)
+
+    def keep_workflow_fields(self, instance):
+        names = getattr(type(instance), "WORKFLOW_FIELDS", ())
+        if not names:
+            return
+        current = None
+        if instance.pk is not None:
+            current = type(instance)._default_manager.filter(pk=instance.pk).first()
+        for name in names:
+            field = instance._meta.get_field(name)
+            if current is not None:
+                value = getattr(current, field.attname)
+            else:
+                value = self.new_workflow_values.get(name, field.get_default())
+            setattr(instance, field.attname, value)
 
     def import_data(
         self,

@@ -23,9 +23,28 @@ class SourcedModel(models.Model):
         abstract = True
 
 
+class UpdatedAtField(models.DateTimeField):
+    """``auto_now``, except on a save marked ``_keep_updated_at``.
+
+    A change proposed to a published record waits for review: the public still sees
+    the approved version, so its "updated" time (and the home page's "recently
+    updated" order) must not move until the change is accepted.
+    """
+
+    def pre_save(self, model_instance, add):
+        if not add and getattr(model_instance, "_keep_updated_at", False):
+            return getattr(model_instance, self.attname)
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self):
+        # A plain DateTimeField to the migrations: the column is the same.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
+
 class TimestampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = UpdatedAtField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True

@@ -25,7 +25,6 @@ class ThemeAdmin(CuratedAdmin):
     search_fields = ("name", "name_es", "name_fr", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
 
 @admin.register(Framework)
@@ -34,7 +33,6 @@ class FrameworkAdmin(CuratedAdmin):
     search_fields = ("code", "name", "name_es", "name_fr")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
     @admin.display(description=_("adopted"), ordering="adopted_on")
     def adopted_display(self, obj):
@@ -49,7 +47,6 @@ class FrameworkItemAdmin(CuratedAdmin):
     search_fields = ("code", "title", "title_es", "title_fr")
     autocomplete_fields = ["framework", "parent"]
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
 
 class ParticipationInline(CuratedTabularInline):
@@ -99,7 +96,6 @@ class ForumAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("year", "created_at", "updated_at")
     inlines = [ParticipationInline, PartnerInline, ForumFigureInline]
-    public_records = True
 
     @admin.display(description=_("dates"), ordering="start_date")
     def dates_display(self, obj):
@@ -129,7 +125,6 @@ class OutcomeDocumentAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = [ClauseInline, EndorsementInline, OutcomeFigureInline]
-    public_records = True
 
     @admin.display(description=_("adopted"), ordering="adopted_on")
     def adopted_display(self, obj):
@@ -144,7 +139,6 @@ class FigureClaimAdmin(CuratedAdmin):
     search_fields = ("wording", "source_citation", "forum__title", "outcome_document__title")
     autocomplete_fields = ["forum", "outcome_document"]
     readonly_fields = ("created_at", "updated_at")
-    public_records = True
 
 
 @admin.register(Clause)
@@ -154,7 +148,6 @@ class ClauseAdmin(CuratedAdmin):
     list_select_related = ("document",)
     search_fields = ("number", "text", "document__title")
     autocomplete_fields = ["document"]
-    public_records = True
 
     def get_queryset(self, request):
         # Autocomplete results label a clause by its document.
@@ -172,7 +165,6 @@ class EndorsementAdmin(CuratedAdmin):
     list_select_related = ("city", "document")
     search_fields = ("city__name", "document__title")
     autocomplete_fields = ["document", "city"]
-    public_records = True
 
     @admin.display(description=_("endorsed on"), ordering="endorsed_on")
     def endorsed_display(self, obj):
@@ -186,7 +178,6 @@ class ForumParticipationAdmin(CuratedAdmin):
     list_select_related = ("city", "forum")
     search_fields = ("city__name", "forum__title")
     autocomplete_fields = ["forum", "city"]
-    public_records = True
 
 
 @admin.register(ForumPartner)
@@ -196,7 +187,6 @@ class ForumPartnerAdmin(CuratedAdmin):
     list_select_related = ("organization", "forum")
     search_fields = ("organization__name", "forum__title")
     autocomplete_fields = ["forum", "organization"]
-    public_records = True
 
 
 class ReplicationInline(CuratedTabularInline):
@@ -217,7 +207,6 @@ class GoodPracticeAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = [ReplicationInline]
-    public_records = True
 
 
 @admin.register(Replication)
@@ -226,4 +215,3 @@ class ReplicationAdmin(CuratedAdmin):
     list_select_related = ("city", "practice")
     search_fields = ("city__name", "practice__title")
     autocomplete_fields = ["practice", "city"]
-    public_records = True

@@ -151,6 +151,13 @@ def dashboard(request):
                     "awaiting_other": [
                         t for t in agreement.unconfirmed if t.reported_by_city_id == city.pk
                     ],
+                    # The secretariat's transfers wait for both cities, each in turn.
+                    "secretariat_to_confirm": [
+                        t
+                        for t in agreement.unconfirmed
+                        if t.reported_by_city_id is None
+                        and t.first_confirmation_city_id != city.pk
+                    ],
                 }
             )
 
@@ -577,6 +584,7 @@ def transfer_confirm(request, pk):
         _acting_cities(request.user)
         .filter(pk__in=[agreement.origin_id, agreement.destination_id])
         .exclude(pk=transfer.reported_by_city_id)
+        .exclude(pk=transfer.first_confirmation_city_id)
         .first()
     )
     if city is None:

@@ -134,3 +134,37 @@ def test_the_other_city_confirms_a_transfer(agreement, athens, barcelona, quito,
     services.confirm_transfer(transfer, curator, barcelona)
     transfer.refresh_from_db()
     assert transfer.confirmed_at and transfer.confirmed_by == curator
+
+
+def test_a_proposed_change_moves_neither_updated_at_nor_the_home_pages_order(
+    client, barcelona, barcelona_staff, curator
+):
+    from tests import builders
+
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    older = builders.commitment(barcelona, title="Older plan")
+    builders.commitment(barcelona, title="Newer plan")
+    Commitment.objects.filter(pk=older.pk).update(updated_at=long_ago)
+    older.refresh_from_db()
+
+    def recently_updated():
+        return [c.title for c in client.get("/").context["recent_commitments"]]
+
+    assert recently_updated() == ["Newer plan", "Older plan"]
+    services.propose_changes(
+        older, barcelona_staff, {"title": "Proposed title", "status": older.status}
+    )
+    older.refresh_from_db()
+    assert older.pending_changes == {"title": "Proposed title"}
+    assert older.updated_at == long_ago
+    assert recently_updated() == ["Newer plan", "Older plan"]
+
+    # A field that applies at once is a public change: the time moves.
+    services.propose_changes(older, barcelona_staff, {"status": Commitment.Status.IN_PROGRESS})
+    older.refresh_from_db()
+    assert older.updated_at > long_ago
+    Commitment.objects.filter(pk=older.pk).update(updated_at=long_ago)
+    older.refresh_from_db()
+    # Accepted, the approved version is the new one: first on the home page.
+    services.accept_pending_changes(older, curator)
+    assert recently_updated() == ["Proposed title", "Newer plan"]

@@ -45,6 +45,20 @@ def test_addcitystaff_attaches_an_existing_user_once(groups, barcelona, quito, b
     assert barcelona_staff.has_usable_password()
 
 
+def test_addcitystaff_takes_a_stray_admin_flag_away_but_not_a_curators(
+    groups, barcelona, barcelona_staff, curator, capsys
+):
+    barcelona_staff.is_staff = True
+    barcelona_staff.save()
+    call_command("addcitystaff", barcelona_staff.username, "barcelona")
+    barcelona_staff.refresh_from_db()
+    assert not barcelona_staff.is_staff
+    assert "admin access (is_staff) was removed" in capsys.readouterr().out
+    call_command("addcitystaff", curator.username, "barcelona")
+    curator.refresh_from_db()
+    assert curator.is_staff
+
+
 def test_addcitystaff_refuses_an_unknown_city(groups):
     with pytest.raises(CommandError, match='No city with the slug "atlantis"'):
         call_command("addcitystaff", "ada", "atlantis")

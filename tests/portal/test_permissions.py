@@ -319,3 +319,150 @@ def test_the_pages_carry_a_csrf_token_in_every_form(client, world, barcelona_sta
         assert body.count("<form") >= 1
         # The site search form is a GET form; every POST form carries the token.
         assert body.count('method="post"') == body.count("csrfmiddlewaretoken"), route
+
+
+# The admin: the curators' room ------------------------------------------------------
+#
+# Every admin URL, enumerated from the admin site's registry: city staff get the
+# admin's login page and nothing else (with or without a stray ``is_staff``), the
+# anonymous visitor too; the curator gets every page.
+
+ADMIN_PERSONAS = ["anonymous", "barcelona_staff", "flagged_barcelona_staff", "curator"]
+# Admin URLs that are not pages of a record or a list, each with how it is reached.
+ADMIN_SITE_URLS = {
+    "index": [],
+    "password_change": [],
+    "password_change_done": [],
+    "jsi18n": [],
+}
+# Not requested: the login page is the answer itself; logging out is a POST that
+# every persona may make.
+ADMIN_SITE_SKIPPED = {"login", "logout"}
+# Pages the curator is refused by design: curators view accounts but do not change
+# them (see core.migrations.0001_groups); the import is applied by a POST only.
+CURATOR_REFUSED = {"auth_user_add": 403, "auth_user_delete": 403, "auth_user_password_change": 403}
+CURATOR_POST_ONLY = {"process_import"}
+# The lockout records (django-axes) and the groups are the superusers' alone.
+NOT_CURATORS = ("axes_", "auth_group_")
+
+
+def _admin_record(model, world, curator):
+    from django.contrib.auth import get_user_model
+
+    from cities.models import CityStaffMembership
+    from commitments.models import Commitment as C
+
+    known = {
+        C: world["published"],
+        ProgressUpdate: world["update"],
+        RelocationAgreement: world["agreement"],
+        Transfer: world["transfer"],
+        get_user_model(): curator,
+    }
+    if model in known:
+        return known[model]
+    if model is CityStaffMembership:
+        return CityStaffMembership.objects.first()
+    if model._meta.model_name == "city":
+        return world["barcelona"]
+    return model._default_manager.first() or baker.make(model)
+
+
+def _admin_urls(world, curator):
+    """(url name, view, url) for every admin URL of every registered model, and the
+    site's own."""
+    from django.contrib import admin
+    from django.contrib.contenttypes.models import ContentType
+
+    urls = [(name, name, reverse(f"admin:{name}")) for name in ADMIN_SITE_URLS]
+    for label in sorted({model._meta.app_label for model in admin.site._registry}):
+        url = reverse("admin:app_list", kwargs={"app_label": label})
+        urls.append((f"{label}_app_list", "app_list", url))
+    for model, model_admin in admin.site._registry.items():
+        obj = _admin_record(model, world, curator)
+        opts = model._meta
+        history = getattr(model, "history", None)
+        version = history.filter(**{opts.pk.attname: obj.pk}).first() if history else None
+        for pattern in model_admin.get_urls():
+            if not pattern.name:
+                continue
+            view = pattern.name.removeprefix(f"{opts.app_label}_{opts.model_name}_")
+            regex = pattern.pattern.regex
+            # Named groups (Django's) or positional ones (simple-history's restore).
+            params = list(regex.groupindex) or ["object_id", "version_id"][: regex.groups]
+            if "version_id" in params and version is None:
+                continue
+            values = [version.history_id if p == "version_id" else obj.pk for p in params]
+            if regex.groupindex:
+                kwargs = dict(zip(params, values, strict=True))
+                url = reverse(f"admin:{pattern.name}", kwargs=kwargs)
+            else:
+                url = reverse(f"admin:{pattern.name}", args=values)
+            urls.append((pattern.name, view, url))
+        query = f"app_label={opts.app_label}&model_name={opts.model_name}"
+        for field_name in model_admin.autocomplete_fields:
+            url = reverse("admin:autocomplete") + f"?{query}&field_name={field_name}"
+            urls.append(("autocomplete", "autocomplete", url))
+        if hasattr(obj, "get_absolute_url"):
+            content_type = ContentType.objects.get_for_model(model)
+            url = reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+            urls.append(("view_on_site", "view_on_site", url))
+    return urls
+
+
+def test_the_admin_matrix_covers_every_admin_url(world, curator):
+    from django.contrib import admin
+
+    covered = {name for name, _view, _url in _admin_urls(world, curator)}
+    covered |= {view for _name, view, _url in _admin_urls(world, curator)}
+    site_names = {p.name for p in admin.site.get_urls() if getattr(p, "name", None)}
+    assert not site_names - ADMIN_SITE_SKIPPED - covered
+    for model_admin in admin.site._registry.values():
+        for pattern in model_admin.get_urls():
+            if pattern.name:
+                assert pattern.name in covered, pattern.name
+
+
+@pytest.mark.parametrize("persona", ADMIN_PERSONAS)
+def test_admin_permission_matrix(client, request, world, curator, persona):
+    from django.contrib.auth import get_user_model
+
+    from tests.curation import ensure_groups
+
+    ensure_groups()
+    user = None
+    if persona == "flagged_barcelona_staff":
+        user = request.getfixturevalue("barcelona_staff")
+        user.is_staff = True
+        user.save()
+    elif persona != "anonymous":
+        user = request.getfixturevalue(persona)
+    if user is not None:
+        client.force_login(user)
+    urls = _admin_urls(world, curator)
+    assert len(urls) > 100
+    before = _snapshot()
+    accounts = get_user_model().objects.order_by("pk").values_list("pk", "is_staff", "password")
+    accounts_before = list(accounts)
+    login = reverse("admin:login")
+    for name, view, url in urls:
+        if persona == "curator":
+            response = client.get(url)
+            expected = 200
+            if view in CURATOR_POST_ONLY:
+                expected = 405
+            elif view == "view_on_site":
+                expected = 302  # to the record's public page
+            expected = CURATOR_REFUSED.get(name, expected)
+            if name.startswith(NOT_CURATORS):
+                expected = 403
+            if name == "axes_app_list":
+                expected = 404  # no model of the app is theirs: the app is not shown
+            assert response.status_code == expected, (url, response.status_code)
+            continue
+        for response in (client.get(url), client.post(url, {"post": "yes"})):
+            assert response.status_code == 302, (url, response.status_code)
+            assert response["Location"].startswith(login), url
+    if persona != "curator":
+        assert _snapshot() == before
+        assert list(accounts) == accounts_before

@@ -164,8 +164,39 @@ def test_dashboard_totals_count_each_transfer_once_whatever_the_number_of_staff(
         agreement=athens_to_barcelona,
         date=datetime.date(2016, 5, 1),
         people=10,
+        reported_by_city=athens,
         confirmed_at=timezone.now(),
     )
     client.force_login(barcelona_staff)
     body = client.get(reverse("portal:dashboard")).content.decode()
     assert "10 relocated of 100 pledged (90 remaining)" in body
+
+
+def test_a_transfer_the_secretariat_entered_waits_for_both_cities(
+    client, curator, barcelona_staff, athens_staff, athens_to_barcelona
+):
+    from commitments import services
+
+    transfer = services.record_transfer(
+        athens_to_barcelona, curator, date=datetime.date(2016, 5, 2), people=3
+    )
+    confirm = reverse("portal:transfer-confirm", args=[transfer.pk])
+    public = reverse("commitments:relocation-detail", args=[athens_to_barcelona.pk])
+    assert "awaiting both cities" in client.get(public).content.decode()
+
+    client.force_login(barcelona_staff)
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Entered by the secretariat, awaiting your confirmation:" in dashboard
+    client.post(confirm)
+    transfer.refresh_from_db()
+    assert transfer.confirmed_at is None
+    assert confirm not in client.get(reverse("portal:dashboard")).content.decode()
+    body = client.get(public).content.decode()
+    assert "awaiting the other city" in body and "confirmed by both cities" not in body
+
+    client.force_login(athens_staff)
+    assert confirm in client.get(reverse("portal:dashboard")).content.decode()
+    client.post(confirm)
+    transfer.refresh_from_db()
+    assert transfer.confirmed_by == athens_staff
+    assert "confirmed by both cities" in client.get(public).content.decode()

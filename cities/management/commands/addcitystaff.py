@@ -1,4 +1,7 @@
-"""Creates (or finds) a user and lets them act for a city in the staff portal."""
+"""Creates (or finds) a user and lets them act for a city in the staff portal.
+
+City staff never get ``is_staff``: the admin is the curators' alone.
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -9,7 +12,7 @@ from django.db import transaction
 
 from cities.models import City, CityStaffMembership
 from core.management.passwords import add_password_argument, read_password
-from core.permissions import CITY_STAFF_GROUP
+from core.permissions import CITY_STAFF_GROUP, is_curator
 
 
 class Command(BaseCommand):
@@ -70,10 +73,20 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save(update_fields=["password"])
             user.groups.add(group)
+            # A stray admin flag on an account that is not a curator's goes now.
+            revoked = user.is_staff and not is_curator(user)
+            if revoked:
+                user.is_staff = False
+                user.save(update_fields=["is_staff"])
             _membership, attached = CityStaffMembership.objects.get_or_create(user=user, city=city)
 
         if created:
             self.stdout.write(self.style.SUCCESS(f'Created user "{username}".'))
+        if revoked:
+            self.stdout.write(
+                f'"{username}" is not a curator: their admin access (is_staff) was removed; '
+                "city staff work in the portal."
+            )
         if attached:
             self.stdout.write(self.style.SUCCESS(f'"{username}" now acts for {city.name}.'))
         else:
