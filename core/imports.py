@@ -89,6 +89,14 @@ class CuratedResource(resources.ModelResource):
         rollback_on_validation_errors=False,
         **kwargs,
     ):
+        if dataset.headers is None:
+            # tablib reads a file whose first line is blank as one with no column
+            # names, and import-export then fails on every row (a 500).
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            error = ValueError(_("The first line of the file must name the columns."))
+            self.handle_import_error(result, error, raise_errors)
+            return result
         # Always in a transaction, and a row that breaks a rule rolls back every row.
         return super().import_data(
             dataset,
