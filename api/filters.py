@@ -39,7 +39,8 @@ class PublicFilterExtension(DjangoFilterExtension):
             description = f"{label}, a whole year. {REPEAT}"
         elif isinstance(filter_field, ModelMultipleChoiceFilter):
             key = filter_field.extra.get("to_field_name", "pk")
-            schema = build_array_type(build_basic_type(OpenApiTypes.STR))
+            # An empty value names no record: answered 400 like an unknown one.
+            schema = build_array_type({**build_basic_type(OpenApiTypes.STR), "minLength": 1})
             description = f"{label}, by {key}. {REPEAT} An unknown {key} is answered 400."
         elif isinstance(filter_field, SearchFilter):
             schema = {**build_basic_type(OpenApiTypes.STR), "maxLength": 200}

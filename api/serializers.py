@@ -6,6 +6,10 @@ annotation over published ones only). No user of the site is ever named: who
 reported, verified or confirmed something is left out, only whether it was.
 """
 
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from django.db import models
 from django.urls import reverse
 from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
@@ -86,9 +90,51 @@ class FilteredListUrlField(serializers.Field):
         return self.context["request"].build_absolute_uri(f"{reverse(self.list_view)}?{query}")
 
 
+class UriField(serializers.URLField):
+    """A link as a URI (RFC 3986), as the schema's ``format: uri`` says.
+
+    The forms accept what Django's URL validator accepts, which includes characters a
+    URI may not hold (``"``, ``<``, spaces in the path, non-ASCII letters); they are
+    percent-encoded here, which names the same resource.
+    """
+
+    def to_representation(self, value):
+        return as_uri(value) if value else value
+
+
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SUB_DELIMS = "!$&'()*+,;="
+
+
+def as_uri(value):
+    """``value`` with every character a URI may not hold where it stands percent-encoded."""
+    value = _LONE_PERCENT.sub("%25", value)
+    parts = urlsplit(value)
+    try:
+        host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
+        netloc = parts.netloc.replace(parts.hostname, host) if host else parts.netloc
+    except (UnicodeError, ValueError):
+        netloc = parts.netloc
+    netloc = quote(netloc, safe=f"%:@[]{_SUB_DELIMS}-._~")
+    pchar = f"%:@{_SUB_DELIMS}-._~"
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=f"/{pchar}"),
+            quote(parts.query, safe=f"/?{pchar}"),
+            quote(parts.fragment, safe=f"/?{pchar}"),
+        )
+    )
+
+
 class RecordSerializer(serializers.ModelSerializer):
     # Every field is read-only (this API only reads), so the schema marks each one as
     # always present. (A comment, not a docstring: the schema would repeat a docstring.)
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: UriField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -256,7 +302,7 @@ class PartnerSerializer(RecordSerializer):
     kind = serializers.ChoiceField(
         source="organization.kind", choices=Organization.Kind.choices, read_only=True
     )
-    website = serializers.URLField(source="organization.website", read_only=True, allow_blank=True)
+    website = UriField(source="organization.website", read_only=True, allow_blank=True)
 
     class Meta:
         model = ForumPartner

@@ -7,6 +7,7 @@ related rows fetched in a fixed number of queries whatever the page holds.
 """
 
 import math
+import re
 
 from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -21,7 +22,7 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, viewsets
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -79,8 +80,31 @@ def published_commitments_count(lookup):
 class ApiPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
-    page_size_query_description = "Rows per page: 50 unless given, 200 at most."
+    page_size_query_description = (
+        "Rows per page: 50 unless given, 200 at most (a larger number gives 200). "
+        "Anything but a whole number from 1 is answered 400."
+    )
     max_page_size = 200
+
+    def get_page_size(self, request):
+        # DRF silently falls back to the default for ``page_size=null``, ``true`` or
+        # ``0``, which the schema (a positive integer) says are not page sizes.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
+            raise ValidationError({self.page_size_query_param: [PAGE_SIZE_ERROR]})
+        return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
+
+
+PAGE_SIZE_ERROR = "A whole number from 1 to 200."
 
 
 class ReadOnlyApiSchema(AutoSchema):
@@ -89,9 +113,10 @@ class ReadOnlyApiSchema(AutoSchema):
     def get_response_serializers(self):
         responses = {200: super().get_response_serializers()}
         action = getattr(self.view, "action", None)
-        if action == "list" and getattr(self.view, "filterset_class", None):
+        if action == "list" and getattr(self.view, "pagination_class", None):
             responses[400] = OpenApiResponse(
-                VALIDATION_ERROR_SCHEMA, description="A filter value is not valid."
+                VALIDATION_ERROR_SCHEMA,
+                description="A filter value or the page size is not valid.",
             )
         if action in ("list", "retrieve"):
             responses[404] = OpenApiResponse(

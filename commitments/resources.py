@@ -1,3 +1,5 @@
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from cities.models import City
@@ -9,14 +11,20 @@ from .models import Commitment, ProgressUpdate
 
 class CommitmentResource(CuratedResource):
     """Commitments keyed by id (empty for a new one); city, outcome and themes by slug,
-    framework items by code (several separated by ``|``)."""
+    framework items by code (several separated by ``;``).
+
+    The columns are those of the public download (``/commitments/?format=csv``), so a
+    downloaded file imports again unchanged; the download's other columns (names,
+    counts, ``published_at``, ``url``) are ignored. No workflow field is a column: a
+    new commitment is a draft, an existing one keeps its publication state.
+    """
 
     city = fields.Field(
         attribute="city", column_name="city", widget=SlugForeignKeyWidget(City, "slug")
     )
     outcome_document = fields.Field(
         attribute="outcome_document",
-        column_name="outcome_document",
+        column_name="outcome",
         widget=SlugForeignKeyWidget(OutcomeDocument, "slug"),
     )
     themes = fields.Field(
@@ -50,7 +58,6 @@ class CommitmentResource(CuratedResource):
             "resources_secured",
             "currency",
             "resources_note",
-            "publication_state",
             "source_url",
             "source_citation",
         ]
@@ -58,6 +65,87 @@ class CommitmentResource(CuratedResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
+
+    def before_import(self, dataset, **kwargs):
+        # Files made before the column took the download's name.
+        headers = dataset.headers or []
+        if "outcome_document" in headers and "outcome" not in headers:
+            dataset.headers = ["outcome" if h == "outcome_document" else h for h in headers]
+        super().before_import(dataset, **kwargs)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            # Whatever the file says: publishing is the curators' action, not a column.
+            instance.publication_state = Commitment.PublicationState.DRAFT
+        super().after_init_instance(instance, new, row, **kwargs)
+
+
+class CityStaffCommitmentResource(CommitmentResource):
+    """The portal's import: city staff add and correct their own cities' commitments.
+
+    New rows become drafts of one of the person's cities; a row may change one of
+    their drafts (or one returned to them) by its id. A row for another city, or for
+    a commitment that is not theirs, is refused with its row number; a row that
+    would change a submitted or published commitment is refused too (those change
+    through the portal's review). An unchanged row is skipped, so the public
+    download of their city imports again without error.
+    """
+
+    EDITABLE_STATES = {Commitment.PublicationState.DRAFT, Commitment.PublicationState.RETURNED}
+
+    def __init__(self, *, user, city_ids, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.city_ids = set(city_ids)
+
+    def get_queryset(self):
+        return Commitment.objects.for_user(self.user).filter(city__in=self.city_ids)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new and str(row.get("id") or "").strip():
+            raise ValidationError(
+                {
+                    "id": _("No commitment %(id)s among your cities' commitments.")
+                    % {"id": row["id"]}
+                }
+            )
+        super().after_init_instance(instance, new, row, **kwargs)
+        if new:
+            instance.created_by = self.user
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if "city" not in errors and instance.city_id not in self.city_ids:
+            errors["city"] = [
+                ValidationError(
+                    _("You can import only the commitments of the cities you act for.")
+                )
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.pk is not None and instance.publication_state not in self.EDITABLE_STATES:
+            errors[NON_FIELD_ERRORS] = [
+                *errors.get(NON_FIELD_ERRORS, []),
+                ValidationError(
+                    _(
+                        "This commitment is %(state)s: change it on its page in the portal, "
+                        "where changes go to review."
+                    )
+                    % {"state": instance.get_publication_state_display()}
+                ),
+            ]
+        super().validate_instance(instance, errors, validate_unique)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        instance._change_reason = "imported in the portal"
+        super().save_instance(instance, is_create, row, **kwargs)
 
 
 class ProgressUpdateResource(CuratedResource):
@@ -74,6 +162,7 @@ class ProgressUpdateResource(CuratedResource):
         widget=SlugForeignKeyWidget(Commitment, "pk"),
     )
     city = fields.Field(attribute="commitment__city__slug", column_name="city", readonly=True)
+    # Workflow marks: exported, never imported (an imported update is the secretariat's).
     reported_by_city = fields.Field(
         attribute="reported_by_city",
         column_name="reported_by_city",

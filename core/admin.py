@@ -22,13 +22,15 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -291,7 +293,19 @@ class CuratedAdmin(SimpleHistoryAdmin):
             values[field.name] = [getattr(row, f"{target}_id") for row in rows]
         return values
 
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_object_id(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def _check_object_id(self, object_id):
+        # simple-history looks the id up as it is; a non-numeric one raised ValueError.
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_object_id(object_id)
         # A restore is a save like any other: checked against the current version
         # under a row lock, in one transaction with its history record.
         if request.method == "POST":
@@ -322,6 +336,14 @@ class CuratedImportExportMixin(ImportExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_export_queryset(self, request):
+        # The changelist answers a filter it does not know with its "?e=1" page; the
+        # export page has no such page, and let the error through (a 500).
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters:
+            raise BadRequest("A filter this list does not have.") from None
 
 
 # The User admin, with the cities each user acts for -------------------------------

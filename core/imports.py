@@ -14,7 +14,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
-from core.listing import csv_safe
+from core.listing import LIST_SEPARATOR, csv_safe, csv_unescape
 
 
 class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -31,9 +31,10 @@ class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
 
 
 class SlugManyToManyWidget(widgets.ManyToManyWidget):
-    """Several related records named by slug, separated by ``|``; unknown ones are errors."""
+    """Several related records named by slug, separated by ``;`` as in the public
+    downloads (so a downloaded file imports again); unknown ones are errors."""
 
-    def __init__(self, model, field="slug", separator="|", **kwargs):
+    def __init__(self, model, field="slug", separator=";", **kwargs):
         super().__init__(model, separator=separator, field=field, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
@@ -53,7 +54,7 @@ class SlugManyToManyWidget(widgets.ManyToManyWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return self.separator.join(str(getattr(v, self.field)) for v in value.all())
+        return LIST_SEPARATOR.join(str(getattr(v, self.field)) for v in value.all())
 
 
 class CuratedResource(resources.ModelResource):
@@ -67,6 +68,13 @@ class CuratedResource(resources.ModelResource):
         # Staff write titles and texts that curators then open in a spreadsheet: a
         # cell starting like a formula is exported as text, as on the public downloads.
         return csv_safe(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        # Cells written through csv_safe (our downloads and exports) come back as
+        # they were, so a downloaded file imports unchanged.
+        for key, value in row.items():
+            row[key] = csv_unescape(value)
+        super().before_import_row(row, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
         # Many-to-many values are normally read only after the row is saved; check
@@ -111,6 +119,14 @@ class CuratedResource(resources.ModelResource):
         rollback_on_validation_errors=False,
         **kwargs,
     ):
+        if dataset.headers is None:
+            # tablib reads a file whose first line is blank as one with no column
+            # names, and import-export then fails on every row (a 500).
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            error = ValueError(_("The first line of the file must name the columns."))
+            self.handle_import_error(result, error, raise_errors)
+            return result
         # Always in a transaction, and a row that breaks a rule rolls back every row.
         return super().import_data(
             dataset,

@@ -18,6 +18,7 @@ whole state lives in the URL, so any view can be linked to and shared.
 
 import csv
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -517,8 +518,17 @@ def _csv_lines(columns, objects, record):
         yield writer.writerow([_csv_cell(value) for value in record(obj).values()])
 
 
+# Lists of values in a CSV cell (themes, framework items, ...); the imports split on it.
+LIST_SEPARATOR = "; "
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell starts at the start of the text and, in a spreadsheet that splits lines on
+# ";" (or ",", a tab, "|"), after each of those, past any spaces and quotes.
+_CELL_START = r"(?:^|(?<=[,;\t|\r\n]))([ \"]*)"
+# One more ' before any run of ' that is followed by a formula character, so that
+# csv_unescape can take exactly that one away again.
+_NEEDS_QUOTE = re.compile(_CELL_START + r"(?='*[=+\-@\t\r])")
+_QUOTED = re.compile(_CELL_START + r"'(?='*[=+\-@\t\r])")
 
 
 def _csv_cell(value):
@@ -527,16 +537,25 @@ def _csv_cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return "; ".join(str(item) for item in value)
+        return LIST_SEPARATOR.join(str(item) for item in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return csv_safe(value)
 
 
 def csv_safe(value):
-    """A text cell that would start a formula gets a leading ' so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Text that a spreadsheet would run as a formula, wherever a cell could start in
+    it, gets a ' there so that it stays text. The public downloads and the curators'
+    export both write their cells through here; ``csv_unescape`` undoes it."""
+    if isinstance(value, str):
+        return _NEEDS_QUOTE.sub(r"\1'", value)
+    return value
+
+
+def csv_unescape(value):
+    """The text ``csv_safe`` was given (so a downloaded file imports unchanged)."""
+    if isinstance(value, str):
+        return _QUOTED.sub(r"\1", value)
     return value
 
 

@@ -8,6 +8,8 @@ import datetime
 import decimal
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator
 from django.utils import timezone
@@ -208,3 +210,56 @@ def to_json(value):
     if isinstance(value, decimal.Decimal):
         return str(value)
     return value
+
+
+# CSV import of commitments -----------------------------------------------------------
+
+
+class CommitmentImportForm(PortalForm, forms.Form):
+    """A CSV file of commitments, read into a dataset for the preview."""
+
+    csv_file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "The columns of the commitments download: id (empty for a new commitment), "
+            "city, title, description, outcome, themes and framework_items (several "
+            "separated by ;), status, progress, start_date, target_date, resources_needed, "
+            "resources_secured, currency, resources_note, source_url. UTF-8."
+        ),
+    )
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data["csv_file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("The file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8.")
+            ) from None
+        if "\x00" in text:
+            raise forms.ValidationError(_("The file is not a CSV file."))
+        return text
+
+
+class ConfirmImportForm(forms.Form):
+    """The file the person previewed, signed so that what is applied is what they saw."""
+
+    data = forms.CharField(widget=forms.HiddenInput)
+
+    max_age = 60 * 60
+
+    def __init__(self, *args, user, text=None, **kwargs):
+        self.salt = f"portal.commitment-import.{user.pk}"
+        if text is not None:
+            kwargs["initial"] = {"data": signing.dumps(text, salt=self.salt, compress=True)}
+        super().__init__(*args, **kwargs)
+
+    def clean_data(self):
+        try:
+            return signing.loads(self.cleaned_data["data"], salt=self.salt, max_age=self.max_age)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("This preview has expired; choose the file again.")
+            ) from None

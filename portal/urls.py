@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("commitments/new/", views.commitment_create, name="commitment-create"),
+    path("commitments/import/", views.commitment_import, name="commitment-import"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment-edit"),
     path("commitments/<int:pk>/submit/", views.commitment_submit, name="commitment-submit"),
     path("commitments/<int:pk>/updates/new/", views.update_create, name="update-create"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from import_export.formats.base_formats import CSV
 
 from cities.models import City
 from commitments import review, services
@@ -27,11 +28,14 @@ from commitments.models import (
     RelocationAgreement,
     Transfer,
 )
+from commitments.resources import CityStaffCommitmentResource
 from core.permissions import is_curator
 
 from .forms import (
     CommitmentCreateForm,
     CommitmentForm,
+    CommitmentImportForm,
+    ConfirmImportForm,
     ProgressUpdateForm,
     RejectChangesForm,
     ReturnForm,
@@ -200,6 +204,59 @@ def _review_queues(user):
 
 
 # Commitments ---------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def commitment_import(request):
+    """A CSV file of the person's own cities' commitments: preview, then confirm.
+
+    The admin's import machinery (django-import-export, ``CuratedResource``): every
+    row is checked in a transaction that is rolled back, and the preview lists what
+    would change or the rows that are refused, by number. Nothing is written until
+    the person confirms; one bad row then still applies nothing.
+    """
+    cities = list(_acting_cities(request.user))
+    if not cities:
+        raise PermissionDenied
+    resource = CityStaffCommitmentResource(
+        user=request.user, city_ids=[city.pk for city in cities]
+    )
+    upload_form, confirm_form, result = CommitmentImportForm(), None, None
+    if request.method == "POST" and "data" in request.POST:
+        confirm_form = ConfirmImportForm(request.POST, user=request.user)
+        if confirm_form.is_valid():
+            result = resource.import_data(_dataset(confirm_form.cleaned_data["data"]))
+            if not (result.has_errors() or result.has_validation_errors()):
+                totals = result.totals
+                messages.success(
+                    request,
+                    _("Imported: %(new)d new draft(s), %(update)d changed, %(skip)d unchanged.")
+                    % {"new": totals["new"], "update": totals["update"], "skip": totals["skip"]},
+                )
+                return redirect("portal:dashboard")
+            confirm_form = None
+        else:
+            messages.error(request, confirm_form.errors["data"][0])
+            confirm_form = None
+    elif request.method == "POST":
+        upload_form = CommitmentImportForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            text = upload_form.cleaned_data["csv_file"]
+            result = resource.import_data(_dataset(text), dry_run=True)
+            if not (result.has_errors() or result.has_validation_errors()):
+                confirm_form = ConfirmImportForm(user=request.user, text=text)
+    context = {
+        "form": upload_form,
+        "confirm_form": confirm_form,
+        "result": result,
+        "cities": cities,
+    }
+    return render(request, "portal/commitment_import.html", context)
+
+
+def _dataset(text):
+    return CSV().create_dataset(text)
 
 
 @login_required

@@ -1,7 +1,5 @@
 """Anonymous rate limiting, cross-origin reads and HTTP caching of the API."""
 
-import copy
-
 import pytest
 from rest_framework.throttling import AnonRateThrottle
 
@@ -42,7 +40,7 @@ def test_the_limit_is_per_address(api, three_per_minute):
 def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy(api, settings, three_per_minute):
     """Behind the reverse proxy every request comes from the proxy's address; the
     client's is the one the proxy appends to X-Forwarded-For."""
-    settings.REST_FRAMEWORK = {**copy.deepcopy(settings.REST_FRAMEWORK), "NUM_PROXIES": 1}
+    settings.NUM_PROXIES = 1
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     for _ in range(3):
         api.get("/api/cities/", HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
@@ -54,6 +52,19 @@ def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy(api, settings, t
         == 429
     )
     assert api.get("/api/cities/", HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy).status_code == 200
+
+
+def test_without_a_proxy_a_sent_forwarded_address_does_not_dodge_the_limit(
+    api, settings, three_per_minute
+):
+    settings.NUM_PROXIES = None
+    client = {"REMOTE_ADDR": "192.0.2.9"}
+    for number in range(3):
+        api.get("/api/cities/", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}", **client)
+
+    response = api.get("/api/cities/", HTTP_X_FORWARDED_FOR="198.51.100.99", **client)
+
+    assert response.status_code == 429
 
 
 @pytest.mark.parametrize("behind_proxy,expected", [("1", "1"), ("0", "None")])

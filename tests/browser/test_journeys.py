@@ -144,3 +144,23 @@ def test_pages_fit_a_phone_and_screenshots_are_taken(new_page, network):
         phone.goto(url)
         assert no_horizontal_scroll(phone), url
     assert not desktop.console_errors and not phone.console_errors
+
+
+def test_a_curator_clears_and_ticks_every_export_field_with_select_all(page, curator_user):
+    from tests.curation import ensure_groups
+
+    ensure_groups()
+    log_in(page, curator_user.username)
+    page.goto("/admin/commitments/commitment/export/")
+    fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
+    assert fields.count() > 5
+    toggle = page.locator("input.select-toggle")
+
+    toggle.uncheck()
+    assert all(not box.is_checked() for box in fields.all())
+    toggle.check()
+    assert all(box.is_checked() for box in fields.all())
+    # Nothing on the page was refused by the Content-Security-Policy.
+    assert not [e for e in page.console_errors if "Content Security Policy" in e], (
+        page.console_errors
+    )

@@ -4,6 +4,7 @@ with real requests and must keep failing to."""
 import csv
 import datetime
 import io
+import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
@@ -513,6 +514,42 @@ def test_admin_csv_export_cells_never_start_a_formula(barcelona):
     for row in csv.reader(io.StringIO(body)):
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@")), cell
+
+
+SEPARATED = ["Safe;=1+1", "a, -2+3", "x|@SUM(1)", "ok\t=1", 'q;"=1"', "w; +1"]
+
+
+def _cells_a_spreadsheet_may_split(cell):
+    """The cells a spreadsheet makes of this one when it splits on ; , | or a tab."""
+    return [part.lstrip(' "') for part in re.split(r"[;,|\t]", cell)]
+
+
+def _assert_no_formula_after_any_separator(body):
+    for row in csv.reader(io.StringIO(body)):
+        for cell in row:
+            for part in _cells_a_spreadsheet_may_split(cell):
+                assert not part.startswith(("=", "+", "-", "@")), (cell, part)
+
+
+def test_public_csv_cells_hold_no_formula_after_a_separator(barcelona):
+    for text in SEPARATED:
+        builders.commitment(barcelona, title=text, description=text)
+
+    body = b"".join(Client().get("/commitments/?format=csv").streaming_content).decode()
+
+    assert "Safe;'=1+1" in body
+    _assert_no_formula_after_any_separator(body)
+
+
+def test_admin_csv_export_cells_hold_no_formula_after_a_separator(barcelona):
+    from import_export.formats.base_formats import CSV
+
+    from commitments.resources import CommitmentResource
+
+    for text in SEPARATED:
+        builders.commitment(barcelona, title=text, description=text)
+
+    _assert_no_formula_after_any_separator(CSV().export_data(CommitmentResource().export()))
 
 
 # Uploads ---------------------------------------------------------------------------

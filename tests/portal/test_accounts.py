@@ -195,3 +195,50 @@ def test_production_sends_session_and_csrf_cookies_over_https_only(name):
         timeout=60,
     )
     assert result.stdout.strip() == "True", result.stderr
+
+
+def _log_in_from(client, address, username, password=PASSWORD, remote="10.0.0.1"):
+    """A login through the reverse proxy (at ``remote``) from the client at ``address``."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+def test_behind_the_proxy_a_lockout_holds_the_client_that_failed_not_everyone(
+    client, settings, quito_staff
+):
+    """Every request reaches the app from the proxy's address; the lockout counts by the
+    client address the proxy forwards, like the API rate limit."""
+    settings.NUM_PROXIES = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in_from(client, "203.0.113.7", "quito-staff", "wrong")
+
+    assert _log_in_from(client, "203.0.113.7", "quito-staff").status_code == 429
+    # Another client, through the same proxy, still logs in as the same user.
+    assert _log_in_from(client, "203.0.113.8", "quito-staff").status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+
+
+def test_behind_the_proxy_a_made_up_forwarded_address_does_not_escape_the_count(
+    client, settings, quito_staff
+):
+    settings.NUM_PROXIES = 1
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        # The client sends its own X-Forwarded-For; the proxy appends the real address.
+        spoofed = f"198.51.100.{number}, 203.0.113.7"
+        _log_in_from(client, spoofed, "quito-staff", "wrong")
+
+    assert _log_in_from(client, "1.2.3.4, 203.0.113.7", "quito-staff").status_code == 429
+    assert _log_in_from(client, "203.0.113.7", "quito-staff").status_code == 429
+
+
+def test_without_a_proxy_the_forwarded_header_is_not_believed(client, settings, quito_staff):
+    settings.NUM_PROXIES = None
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _log_in_from(client, f"198.51.100.{number}", "quito-staff", "wrong", remote="192.0.2.5")
+
+    locked = _log_in_from(client, "198.51.100.200", "quito-staff", remote="192.0.2.5")
+    assert locked.status_code == 429

@@ -8,6 +8,7 @@ and no response may carry the title of a city's record to staff of another city.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from model_bakery import baker
@@ -140,6 +141,16 @@ ROUTES = {
         lambda w: {"reported_by_city": w["barcelona"].pk, "date": "2016-07-01", "people": "5"},
     ),
     "confirm": ("portal:transfer-confirm", "transfer", lambda w: {}),
+    # The preview of an import: it writes nothing, whoever sends it.
+    "import": (
+        "portal:commitment-import",
+        None,
+        lambda w: {
+            "csv_file": SimpleUploadedFile(
+                "c.csv", f"id,city,title\n{w['draft'].pk},barcelona,Made by a POST\n".encode()
+            )
+        },
+    ),
 }
 
 # (route, method): statuses for anonymous, Barcelona staff, Quito staff, curator.
@@ -176,6 +187,8 @@ MATRIX = {
     ("transfer", "POST"): (302, 302, 404, 200),
     ("confirm", "GET"): (302, 405, 405, 405),
     ("confirm", "POST"): (302, 302, 404, 302),
+    ("import", "GET"): (302, 200, 200, 403),
+    ("import", "POST"): (302, 200, 200, 403),
 }
 
 # Allowed requests that change nothing by design: the curator cannot confirm for a city.
