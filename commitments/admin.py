@@ -12,11 +12,13 @@ from core.admin import (
     CuratedImportExportMixin,
     CuratedTabularInline,
     ParentCachedInlineFormSet,
+    VersionedCuratedForm,
     acting_city_ids,
 )
 from core.permissions import is_curator
 
 from . import services
+from .forms import ClausesFormMixin
 from .models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
 from .resources import CommitmentResource, ProgressUpdateResource
 
@@ -63,8 +65,13 @@ class ProgressUpdateInline(CuratedTabularInline):
         return (*fields, *CURATOR_ONLY_UPDATE_FIELDS)
 
 
+class CommitmentAdminForm(ClausesFormMixin, VersionedCuratedForm):
+    pass
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
+    form = CommitmentAdminForm
     resource_classes = [CommitmentResource]
     list_display = (
         "title",

@@ -289,6 +289,7 @@ def _edit_published(request, commitment):
             services.propose_changes(approved, request.user, changes, replace=True)
             approved.themes.set(form.cleaned_data["themes"])
             approved.framework_items.set(form.cleaned_data["framework_items"])
+            approved.clauses.set(form.cleaned_data["clauses"])
         if approved.pending_changes:
             messages.success(
                 request,
