@@ -16,11 +16,11 @@ class ClausesFormMixin:
     """
 
     def clean(self):
-        cleaned = super().clean()
+        # Before the other checks, which may raise: the model is cleaned regardless.
         if "clauses" in self.fields:
             # A refused value has its own error by the field; judge the rest as empty.
-            self.instance.clauses_to_save = list(cleaned.get("clauses") or [])
-        return cleaned
+            self.instance.clauses_to_save = list(self.cleaned_data.get("clauses") or [])
+        return super().clean()
 
 
 class FrameworkItemsField(GroupedModelMultipleChoiceField):

@@ -257,3 +257,30 @@ def test_a_commitment_whose_saved_clauses_belong_to_another_document_is_refused(
     assert excinfo.value.message_dict["outcome_document"] == [
         "This commitment answers clauses of another outcome document."
     ]
+
+
+def test_a_conflicting_save_says_so_and_nothing_else(
+    client, barcelona_staff, barcelona, documents
+):
+    commitment = builders.commitment(
+        barcelona, state=Commitment.PublicationState.DRAFT, outcome_document=documents["call"]
+    )
+    commitment.clauses.set([documents["call-1"]])
+    loaded = commitment.version
+    Commitment.objects.filter(pk=commitment.pk).update(version=loaded + 1)  # saved since
+    client.force_login(barcelona_staff)
+    response = client.post(
+        reverse("portal:commitment-edit", args=[commitment.pk]),
+        {
+            "title": commitment.title,
+            "status": "planned",
+            "progress": 0,
+            "outcome_document": documents["agenda"].pk,
+            "clauses": [documents["agenda-1"].pk],
+            "loaded_version": loaded,
+        },
+    )
+    errors = response.context["form"].errors
+    assert list(errors) == ["__all__"]
+    assert "Someone else saved this record" in errors["__all__"][0]
+    assert list(commitment.clauses.all()) == [documents["call-1"]]
