@@ -9,9 +9,7 @@ from .models import City, Network
 
 class CityFilterSet(PublicFilterSet):
     region = django_filters.MultipleChoiceFilter(choices=geo.REGION_CHOICES, label=_("UN region"))
-    country = django_filters.MultipleChoiceFilter(
-        choices=[(code, code) for code in geo.COUNTRY_CODES], label=_("Country")
-    )
+    country = django_filters.MultipleChoiceFilter(choices=geo.COUNTRY_CHOICES, label=_("Country"))
     kind = django_filters.MultipleChoiceFilter(choices=City.Kind.choices, label=_("Kind"))
     network = SlugMultipleFilter(
         field_name="networks", queryset=Network.objects.all(), label=_("Network")

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core import geo
@@ -49,10 +50,8 @@ class City(SourcedModel, TimestampedModel, VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITY)
-    country = models.CharField(
+    country = CountryField(
         _("country"),
-        max_length=2,
-        choices=[(code, code) for code in geo.COUNTRY_CODES],
         help_text=_("ISO 3166-1 alpha-2 code, e.g. ES for Spain."),
     )
     region = models.CharField(

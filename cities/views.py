@@ -30,7 +30,7 @@ CITIES = Listing(
         Column("slug", lambda c: c.slug),
         Column("name", lambda c: c.name),
         Column("kind", lambda c: c.kind),
-        Column("country", lambda c: c.country),
+        Column("country", lambda c: c.country.code),
         Column("country_name", lambda c: c.country_name),
         Column("region", lambda c: c.region),
         Column("subregion", lambda c: c.subregion),

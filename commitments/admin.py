@@ -12,9 +12,11 @@ from core.admin import (
     CuratedImportExportMixin,
     CuratedTabularInline,
     ParentCachedInlineFormSet,
+    VersionedCuratedForm,
 )
 
 from . import review, services
+from .forms import ClausesFormMixin
 from .models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
 from .resources import CommitmentResource, ProgressUpdateResource
 
@@ -71,8 +73,13 @@ class ProgressUpdateInline(CuratedTabularInline):
         return super().get_queryset(request).select_related("reported_by", "verified_by")
 
 
+class CommitmentAdminForm(ClausesFormMixin, VersionedCuratedForm):
+    pass
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
+    form = CommitmentAdminForm
     resource_classes = [CommitmentResource]
     list_display = (
         "title",

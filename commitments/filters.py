@@ -9,7 +9,7 @@ from forums.models import Forum, FrameworkItem, OutcomeDocument, Theme
 
 from .models import Commitment, RelocationAgreement
 
-COUNTRY_CHOICES = [(code, code) for code in geo.COUNTRY_CODES]
+COUNTRY_CHOICES = geo.COUNTRY_CHOICES
 
 
 class CommitmentFilterSet(PublicFilterSet):

@@ -176,6 +176,11 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
 
     objects = CommitmentQuerySet.as_manager()
 
+    # A form that edits the clauses sets this to the ones it is about to save: a form
+    # saves many-to-many fields only after the model is cleaned, so clean() would
+    # otherwise judge the clauses saved before.
+    clauses_to_save = None
+
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("commitment")
@@ -237,10 +242,30 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
             errors["target_date"] = _("The target date cannot be before the start date.")
         if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
             errors["currency"] = _("Use a three-letter ISO 4217 code such as EUR.")
-        if self.outcome_document_id is None and self.pk is not None and self.clauses.exists():
-            errors["outcome_document"] = _("Clauses answered need their outcome document.")
+        errors.update(self._clause_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _clause_errors(self):
+        """The clauses answered must be clauses of the commitment's outcome document."""
+        if self.clauses_to_save is not None:
+            documents = {clause.document_id for clause in self.clauses_to_save}
+            field = "clauses"
+        elif self.pk is not None:
+            documents = set(self.clauses.values_list("document_id", flat=True))
+            # Without the clauses on the form, the outcome document is what changed.
+            field = "outcome_document"
+        else:
+            return {}
+        if not documents:
+            return {}
+        if self.outcome_document_id is None:
+            return {"outcome_document": _("Clauses answered need their outcome document.")}
+        if documents == {self.outcome_document_id}:
+            return {}
+        if field == "clauses":
+            return {field: _("Choose clauses of the outcome document this commitment answers.")}
+        return {field: _("This commitment answers clauses of another outcome document.")}
 
     def save(self, *args, **kwargs):
         if self.currency:

@@ -1,6 +1,10 @@
+import re
+from itertools import groupby
+
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext as _
 
 
@@ -92,3 +96,43 @@ class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+class ChoiceGroup(str):
+    """A group's label that also carries a key (e.g. the id of the record it groups
+    by), so that a script can tell the groups apart whatever the language."""
+
+    def __new__(cls, label, key):
+        group = super().__new__(cls, label)
+        group.key = key
+        return group
+
+
+class GroupedModelChoiceIterator(ModelChoiceIterator):
+    """The field's choices in groups: ``(ChoiceGroup, [(value, label), ...])``."""
+
+    def __iter__(self):
+        objects = list(self.queryset)
+        if self.field.sort_key is not None:
+            objects.sort(key=self.field.sort_key)
+        for (key, label), members in groupby(objects, key=self.field.group_of):
+            yield ChoiceGroup(label, key), [self.choice(obj) for obj in members]
+
+
+class GroupedModelMultipleChoiceField(IdsModelMultipleChoiceField):
+    """Several records, offered in groups (framework items by framework, ...).
+
+    Subclasses say how: ``group_of(obj)`` gives the group's ``(key, label)``, and
+    ``sort_key`` orders the records so that each group's members come together.
+    """
+
+    iterator = GroupedModelChoiceIterator
+    sort_key = None
+
+    def group_of(self, obj):
+        raise NotImplementedError
+
+
+def natural_key(text):
+    """Sorts "GCM-2" before "GCM-10" and "3.a" before "10"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]

@@ -1,13 +1,21 @@
 """Countries (ISO 3166-1 alpha-2) and their UN M49 regions and sub-regions.
 
-Country names come from the CLDR data that Babel ships, so they follow the reader's
-language. The region table covers the countries the network's records use and the
-synthetic benchmark data; add a line here when a city from a new country joins.
+Every ISO 3166-1 country comes from django-countries, which keeps the list current
+and translates the names, so they follow the reader's language. The M49 region and
+sub-region of each come from the UN Statistics Division's table as shipped by
+django-countries-hdx. Regions and sub-regions are named here by slugs
+(``?region=europe``): they are a public contract (filters, downloads, API), so a
+new M49 code needs a line in the tables below, never a new spelling of an old one.
+
+Sub-regions are M49's sub-regions, not its intermediate regions: "Sub-Saharan
+Africa", not "Eastern Africa"; "Latin America and the Caribbean", not "South
+America".
 """
 
-from babel import Locale
-from django.utils.translation import get_language
+from functools import cache
+
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 REGIONS = {
     "africa": _("Africa"),
@@ -33,48 +41,68 @@ SUBREGIONS = {
     "western-europe": ("europe", _("Western Europe")),
     "australia-new-zealand": ("oceania", _("Australia and New Zealand")),
     "melanesia": ("oceania", _("Melanesia")),
+    "micronesia": ("oceania", _("Micronesia")),
+    "polynesia": ("oceania", _("Polynesia")),
 }
 
-_COUNTRY_SUBREGION = """
-DZ EG LY MA SD TN:northern-africa
-AO BF BJ BW CD CI CM ET GH GM GN KE LR MG ML MW MZ:sub-saharan-africa
-NA NE NG RW SL SN SO SS TZ UG ZA ZM ZW:sub-saharan-africa
-AR BO BR CL CO CR CU DO EC GT HN HT JM MX NI PA PE PY SV TT UY VE:latin-america-caribbean
-CA US:northern-america
-KZ KG TJ TM UZ:central-asia
-CN JP KR MN TW:eastern-asia
-BN ID KH LA MM MY PH SG TH TL VN:south-eastern-asia
-AF BD BT IN IR LK MV NP PK:southern-asia
-AE AM AZ BH CY GE IL IQ JO KW LB OM PS QA SA SY TR YE:western-asia
-BG BY CZ HU MD PL RO RU SK UA:eastern-europe
-DK EE FI GB IE IS LT LV NO SE:northern-europe
-AL BA ES GR HR IT ME MK MT PT RS SI:southern-europe
-AT BE CH DE FR LU NL:western-europe
-AU NZ:australia-new-zealand
-FJ PG SB VU:melanesia
-"""
-
-COUNTRY_SUBREGION = {
-    code: subregion
-    for line in _COUNTRY_SUBREGION.strip().splitlines()
-    for subregion in [line.split(":")[1]]
-    for code in line.split(":")[0].split()
+# M49 numeric codes of the sub-regions above.
+M49_SUBREGIONS = {
+    15: "northern-africa",
+    202: "sub-saharan-africa",
+    419: "latin-america-caribbean",
+    21: "northern-america",
+    143: "central-asia",
+    30: "eastern-asia",
+    35: "south-eastern-asia",
+    34: "southern-asia",
+    145: "western-asia",
+    151: "eastern-europe",
+    154: "northern-europe",
+    39: "southern-europe",
+    155: "western-europe",
+    53: "australia-new-zealand",
+    54: "melanesia",
+    57: "micronesia",
+    61: "polynesia",
 }
 
+# Every ISO 3166-1 alpha-2 code, in code order (names depend on the language).
+COUNTRY_CODES = sorted(code for code, _name in countries)
 
-def country_name(code, language=None):
-    """The country's name in the reader's language (English if unknown)."""
-    if not code:
-        return ""
-    language = (language or get_language() or "en").split("-")[0]
-    try:
-        return Locale.parse(language).territories.get(code.upper(), code.upper())
-    except (ValueError, LookupError):
-        return code.upper()
+
+@cache
+def country_subregions():
+    """{ISO code: sub-region slug} for every country M49 places in a sub-region.
+
+    Antarctica is in none. Built on first use: the M49 table takes a tenth of a
+    second to read, which a command that never looks at a country should not pay.
+    """
+    import django_countries_hdx
+
+    table = {}
+    for code in COUNTRY_CODES:
+        data = django_countries_hdx.get_country_data(code) or {}
+        m49 = data.get("Sub-region Code")
+        # A code missing above leaves the country without a region rather than break
+        # a save; tests/cities/test_countries.py fails on it.
+        if m49 and int(m49) in M49_SUBREGIONS:
+            table[code] = M49_SUBREGIONS[int(m49)]
+    return table
+
+
+def _code(country):
+    # A model's CountryField gives a Country object; filters and values() give text.
+    return str(getattr(country, "code", country) or "").upper()
+
+
+def country_name(code):
+    """The country's name in the reader's language (the code if there is none)."""
+    code = _code(code)
+    return str(countries.name(code) or code)
 
 
 def subregion_of(code):
-    return COUNTRY_SUBREGION.get((code or "").upper(), "")
+    return country_subregions().get(_code(code), "")
 
 
 def region_of(code):
@@ -84,4 +112,5 @@ def region_of(code):
 
 REGION_CHOICES = list(REGIONS.items())
 SUBREGION_CHOICES = [(key, label) for key, (_region, label) in SUBREGIONS.items()]
-COUNTRY_CODES = sorted(COUNTRY_SUBREGION)
+# Filters take bare codes (?country=ES); the pages label them with country_name().
+COUNTRY_CHOICES = [(code, code) for code in COUNTRY_CODES]

@@ -12,7 +12,7 @@ class ForumFilterSet(PublicFilterSet):
     year = YearFilter(field_name="year", label=_("Year"))
     country = django_filters.MultipleChoiceFilter(
         field_name="host_city__country",
-        choices=[(code, code) for code in geo.COUNTRY_CODES],
+        choices=geo.COUNTRY_CHOICES,
         label=_("Host country"),
     )
 

@@ -36,7 +36,7 @@ FORUMS = Listing(
         Column("end_date", lambda f: iso_partial_date(f.end_date, f.date_precision)),
         Column("host_city", lambda f: f.host_city.slug),
         Column("host_city_name", lambda f: f.host_city.name),
-        Column("host_country", lambda f: f.host_city.country),
+        Column("host_country", lambda f: f.host_city.country.code),
         Column("summary", lambda f: f.summary),
         Column("source_url", lambda f: f.source_url),
         Column("url", lambda f: f.get_absolute_url(), absolute_url=True),

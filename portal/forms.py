@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from commitments.forms import ClausesField, ClausesFormMixin, FrameworkItemsField
 from commitments.models import Commitment, ProgressUpdate, Transfer
 from core.forms import IdsModelMultipleChoiceField, VersionedFormMixin
+from core.widgets import CheckboxPicker
 
 
 class PortalForm:
@@ -38,6 +40,7 @@ COMMITMENT_FIELDS = [
     "title",
     "description",
     "outcome_document",
+    "clauses",
     "themes",
     "framework_items",
     "status",
@@ -51,7 +54,7 @@ COMMITMENT_FIELDS = [
 ]
 
 
-class CommitmentForm(PortalForm, VersionedFormMixin, forms.ModelForm):
+class CommitmentForm(PortalForm, ClausesFormMixin, VersionedFormMixin, forms.ModelForm):
     """Edit a commitment's content; the city and the workflow fields are not on it."""
 
     class Meta:
@@ -61,12 +64,19 @@ class CommitmentForm(PortalForm, VersionedFormMixin, forms.ModelForm):
             "start_date": DateInput(),
             "target_date": DateInput(),
             "themes": forms.CheckboxSelectMultiple,
+            "framework_items": CheckboxPicker(search_label=_("Find a framework item")),
+            "clauses": CheckboxPicker(
+                search_label=_("Find a clause"),
+                follows="outcome_document",
+                follows_hint=_("Choose the outcome document first: its clauses appear here."),
+            ),
             "description": forms.Textarea(attrs={"rows": 6}),
             "resources_note": forms.Textarea(attrs={"rows": 3}),
         }
         field_classes = {
             "themes": IdsModelMultipleChoiceField,
-            "framework_items": IdsModelMultipleChoiceField,
+            "framework_items": FrameworkItemsField,
+            "clauses": ClausesField,
         }
 
     def __init__(self, *args, **kwargs):

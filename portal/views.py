@@ -343,6 +343,7 @@ def _edit_published(request, commitment):
             )
             approved.themes.set(form.cleaned_data["themes"])
             approved.framework_items.set(form.cleaned_data["framework_items"])
+            approved.clauses.set(form.cleaned_data["clauses"])
         if approved.pending_changes:
             messages.success(
                 request,

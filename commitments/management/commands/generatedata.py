@@ -231,7 +231,7 @@ class Command(BaseCommand):
     def cities(self, count):
         rng = self.rng
         existing = City.objects.filter(slug__startswith=f"{SLUG_PREFIX}city-").count()
-        countries = list(geo.COUNTRY_SUBREGION)
+        countries = geo.COUNTRY_CODES
         kinds = [City.Kind.CITY] * 8 + [City.Kind.METROPOLITAN_AREA, City.Kind.REGION]
         cities = []
         for n in range(existing + 1, existing + count + 1):
