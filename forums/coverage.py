@@ -91,6 +91,14 @@ class ItemCoverage:
     def status_cells(self):
         return [(status, self.by_status.get(status, 0)) for status in STATUSES]
 
+    @property
+    def region_counts(self):
+        return dict(self.region_cells)
+
+    @property
+    def status_counts(self):
+        return dict(self.status_cells)
+
 
 @dataclass
 class Coverage:
@@ -101,6 +109,14 @@ class Coverage:
     unanswered: list
     # Commitments of cities with no UN region recorded, counted apart.
     no_region: int = 0
+
+    @property
+    def region_counts(self):
+        return {region: self.by_region.get(region, 0) for region in REGIONS}
+
+    @property
+    def status_counts(self):
+        return {status: self.by_status.get(status, 0) for status in STATUSES}
 
     @property
     def answered_count(self):
