@@ -3,7 +3,7 @@ cities that replicated them; the list's Atom feed follows the same filters."""
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -121,13 +121,14 @@ class PracticeFeed(Feed):
         try:
             return super().__call__(request, *args, **kwargs)
         except _BadFilters as error:
-            return HttpResponseBadRequest(error.args[0], content_type="application/json")
+            body = {"detail": "A filter value is not valid.", "errors": error.args[0]}
+            return JsonResponse(body, status=400)
 
     def get_object(self, request):
         # One Feed instance serves every request: the selection travels as the object.
         filterset = PracticeFilterSet(request.GET, queryset=public_practices(), request=request)
         if not filterset.is_valid():
-            raise _BadFilters(filterset.errors.as_json())
+            raise _BadFilters(filterset.errors)
         filterset.query = _query(request)
         return filterset
 
