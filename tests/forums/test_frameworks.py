@@ -222,3 +222,12 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
     with django_assert_max_num_queries(5):
         response = client.get("/frameworks/GCM/?format=csv")
         assert len(b"".join(response.streaming_content).splitlines()) == 24
+
+
+def test_a_framework_page_speaks_spanish_and_french(client, gcm):
+    spanish = client.get("/es/frameworks/GCM/").content.decode()
+    french = client.get("/fr/frameworks/").content.decode()
+
+    assert "Cobertura por región de la ONU" in spanish
+    assert "Elementos a los que ninguna ciudad ha respondido aún" in spanish
+    assert "Cadres mondiaux" in french

@@ -202,3 +202,10 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
     with django_assert_max_num_queries(4):
         response = client.get("/practices/?format=csv")
         assert len(b"".join(response.streaming_content).splitlines()) == size + 1
+
+
+def test_the_practice_pages_speak_spanish_and_french(client, practices):
+    assert (
+        "Ciudades que la replicaron" in client.get("/es/practices/welcome-desk/").content.decode()
+    )
+    assert "Les plus reproduites" in client.get("/fr/practices/").content.decode()
