@@ -144,8 +144,12 @@ def framework_detail(request, code):
         "region_labels": coverage.region_totals,
         "status_labels": coverage.status_totals,
     }
-    if result.context.get("rows"):
-        context["item_rows"] = _with_commitments(result.context["rows"], coverage)
+    rows = result.context.get("rows") or []
+    if rows and result.context["listing"].sort == "code":
+        # In code order, each item is followed by its parts, as in the framework.
+        position = {row.item.pk: n for n, row in enumerate(coverage.items)}
+        rows = sorted(rows, key=lambda item: position.get(item.pk, len(position)))
+    context["item_rows"] = _with_commitments(rows, coverage) if rows else []
     return render(request, "forums/framework_detail.html", context, status=result.status)
 
 

@@ -138,13 +138,19 @@ def test_the_coverage_table_is_an_accessible_objective_by_region_table(client, g
 
 
 def test_a_framework_page_shows_the_hierarchy(client, sdg):
+    goal = baker.make(FrameworkItem, framework=sdg, code="SDG-8", title="Goal 8")
+    baker.make(FrameworkItem, framework=sdg, code="SDG-8.7", title="Target 8.7", parent=goal)
+
     response = client.get("/frameworks/SDG/")
 
-    assert [row.item.code for row in response.context["coverage"].items] == [
-        "SDG-10", "SDG-10.7",
-    ]  # fmt: skip
-    assert [row.depth for row in response.context["coverage"].items] == [0, 1]
-    assert "Part of SDG-10" in response.content.decode()
+    # Each goal followed by its targets, numbers compared as numbers.
+    tree = ["SDG-8", "SDG-8.7", "SDG-10", "SDG-10.7"]
+    assert [row.item.code for row in response.context["coverage"].items] == tree
+    assert [row.depth for row in response.context["coverage"].items] == [0, 1, 0, 1]
+    assert [entry["item"].code for entry in response.context["item_rows"]] == tree
+    html = response.content.decode()
+    assert "Part of SDG-10" in html
+    assert 'id="item-SDG-10.7" class="framework-item depth-1"' in html
 
 
 @pytest.mark.parametrize(
