@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.utils import translation
 from model_bakery import baker
 
 from commitments.models import Commitment
@@ -231,9 +232,25 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
 
 
 def test_a_framework_page_speaks_spanish_and_french(client, gcm):
-    spanish = client.get("/es/frameworks/GCM/").content.decode()
-    french = client.get("/fr/frameworks/").content.decode()
+    # The test client leaves the language of the last page requested active.
+    with translation.override("en"):
+        spanish = client.get("/es/frameworks/GCM/").content.decode()
+        french = client.get("/fr/frameworks/").content.decode()
 
     assert "Cobertura por región de la ONU" in spanish
     assert "Elementos a los que ninguna ciudad ha respondido aún" in spanish
     assert "Cadres mondiaux" in french
+
+
+def test_commitment_and_outcome_pages_link_their_items_to_the_framework_page(
+    client, gcm, barcelona
+):
+    commitment = gcm.items.get(code="GCM-15").commitments.get(title="One-stop shop")
+    document = builders.outcome("call")
+    document.framework_items.set([gcm.items.get(code="GCM-2")])
+
+    commitment_html = client.get(commitment.get_absolute_url()).content.decode()
+    outcome_html = client.get("/outcomes/call/").content.decode()
+
+    assert 'href="/frameworks/GCM/#item-GCM-15"' in commitment_html
+    assert 'href="/frameworks/GCM/#item-GCM-2"' in outcome_html

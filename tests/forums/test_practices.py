@@ -7,6 +7,7 @@ import json
 from xml.etree import ElementTree
 
 import pytest
+from django.utils import translation
 from model_bakery import baker
 
 from forums.models import GoodPractice, Replication
@@ -205,7 +206,10 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
 
 
 def test_the_practice_pages_speak_spanish_and_french(client, practices):
-    assert (
-        "Ciudades que la replicaron" in client.get("/es/practices/welcome-desk/").content.decode()
-    )
-    assert "Les plus reproduites" in client.get("/fr/practices/").content.decode()
+    # The test client leaves the language of the last page requested active.
+    with translation.override("en"):
+        spanish = client.get("/es/practices/welcome-desk/").content.decode()
+        french = client.get("/fr/practices/").content.decode()
+
+    assert "Ciudades que la replicaron" in spanish
+    assert "Les plus reproduites" in french
