@@ -27,7 +27,9 @@ from forums.models import (
     ForumPartner,
     Framework,
     FrameworkItem,
+    GoodPractice,
     OutcomeDocument,
+    Replication,
     Theme,
 )
 
@@ -576,6 +578,143 @@ class FrameworkSerializer(RecordSerializer):
         extra_kwargs = {"adopted_at": {"help_text": "Where it was adopted."}}
 
 
+COUNTS_BY_REGION_SCHEMA = {
+    "type": "object",
+    "description": "Published commitments by UN region of the committing city "
+    "(africa, americas, asia, europe, oceania).",
+    "additionalProperties": {"type": "integer"},
+    "example": {"africa": 0, "americas": 2, "asia": 1, "europe": 4, "oceania": 0},
+}
+COUNTS_BY_STATUS_SCHEMA = {
+    "type": "object",
+    "description": "Published commitments by status "
+    "(planned, in_progress, achieved, stalled, withdrawn).",
+    "additionalProperties": {"type": "integer"},
+    "example": {"planned": 3, "in_progress": 2, "achieved": 1, "stalled": 0, "withdrawn": 0},
+}
+
+
+@extend_schema_field(COUNTS_BY_REGION_SCHEMA)
+class CountsByRegionField(serializers.DictField):
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(), read_only=True, **kwargs)
+
+
+@extend_schema_field(COUNTS_BY_STATUS_SCHEMA)
+class CountsByStatusField(serializers.DictField):
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(), read_only=True, **kwargs)
+
+
+class FrameworkItemCoverageSerializer(serializers.Serializer):
+    """One item of a framework, with the published commitments that answer it."""
+
+    code = serializers.CharField(source="item.code", read_only=True)
+    title = serializers.CharField(source="item.title", read_only=True)
+    description = serializers.CharField(source="item.description", read_only=True)
+    parent = serializers.CharField(
+        source="item.parent.code",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Code of the parent item.",
+    )
+    depth = serializers.IntegerField(
+        read_only=True, help_text="0 for a top-level item, 1 for its parts, ..."
+    )
+    commitments_count = serializers.IntegerField(
+        source="total", read_only=True, help_text="Number of published commitments serving it."
+    )
+    answered = serializers.SerializerMethodField(
+        help_text="Whether at least one published commitment serves it."
+    )
+    by_region = CountsByRegionField(source="region_counts")
+    by_status = CountsByStatusField(source="status_counts")
+    commitments_url = serializers.SerializerMethodField(
+        help_text="The published commitments serving it."
+    )
+
+    def get_answered(self, row) -> bool:
+        return bool(row.total)
+
+    def get_commitments_url(self, row) -> str:
+        query = urlencode({"framework": row.item.code})
+        return self.context["request"].build_absolute_uri(
+            f"{reverse('api:commitment-list')}?{query}"
+        )
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    """A framework with the coverage of its items, as on /frameworks/{code}/."""
+
+    page_url = serializers.SerializerMethodField(help_text="The framework's page (HTML).")
+    items = FrameworkItemCoverageSerializer(source="coverage.items", many=True, read_only=True)
+    commitments_count = serializers.IntegerField(
+        source="coverage.total",
+        read_only=True,
+        help_text="Number of published commitments serving any of its items.",
+    )
+    by_region = CountsByRegionField(source="coverage.region_counts")
+    by_status = CountsByStatusField(source="coverage.status_counts")
+    unanswered = serializers.SerializerMethodField(
+        help_text="Codes of the items no published commitment serves yet."
+    )
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [
+            "url", "page_url", "code", "slug", "name", "adopted_on", "adopted_precision",
+            "adopted_at", "description", "commitments_count", "by_region", "by_status",
+            "unanswered", "items", "source_url", "source_citation", "updated_at",
+        ]  # fmt: skip
+
+    def get_page_url(self, framework) -> str:
+        return self.context["request"].build_absolute_uri(framework.get_absolute_url())
+
+    def get_unanswered(self, framework) -> list[str]:
+        return [row.item.code for row in framework.coverage.unanswered]
+
+
+# Good practices
+
+
+class ReplicationSerializer(RecordSerializer):
+    city = CityLinkSerializer(read_only=True)
+
+    class Meta:
+        model = Replication
+        fields = ["city", "note"]
+        extra_kwargs = {"note": {"help_text": "How the city took it up, if recorded."}}
+
+
+class PracticeSerializer(RecordSerializer):
+    url = api_url("api:practice-detail")
+    page_url = PageUrlField()
+    city = CityLinkSerializer(read_only=True, help_text="The city that presented it.")
+    forum = ForumLinkSerializer(read_only=True, allow_null=True, help_text="Where presented.")
+    themes = ThemeLinkSerializer(many=True, read_only=True)
+    replicated = serializers.SerializerMethodField(help_text="Whether another city replicated it.")
+    replications_count = serializers.IntegerField(
+        source="replication_count",
+        read_only=True,
+        help_text="Number of cities that replicated it.",
+    )
+    replications = ReplicationSerializer(
+        many=True, read_only=True, help_text="The cities that replicated it, by name."
+    )
+
+    class Meta:
+        model = GoodPractice
+        fields = [
+            "url", "page_url", "slug", "title", "city", "forum", "description", "themes",
+            "replicated", "replications_count", "replications", "source_url",
+            "source_citation", "updated_at",
+        ]  # fmt: skip
+        extra_kwargs = {"description": {"help_text": "Markdown, as on the page."}}
+
+    def get_replicated(self, practice) -> bool:
+        return practice.replication_count > 0
+
+
 class ThemeSerializer(RecordSerializer):
     url = api_url("api:theme-detail")
     commitments_count = published_count_field("with this theme")
@@ -605,6 +744,7 @@ class ApiRootSerializer(serializers.Serializer):
     outcomes = serializers.URLField(help_text="Outcome documents adopted at the forums.")
     commitments = serializers.URLField(help_text="Published city commitments.")
     relocations = serializers.URLField(help_text="Relocation agreements between cities.")
+    practices = serializers.URLField(help_text="Good practices and their replications.")
     frameworks = serializers.URLField(help_text="International frameworks and their items.")
     themes = serializers.URLField(help_text="Themes of the controlled vocabulary.")
     schema = serializers.URLField(help_text="This API's OpenAPI 3 schema.")

@@ -12,6 +12,7 @@ router.register("forums", views.ForumViewSet, basename="forum")
 router.register("outcomes", views.OutcomeViewSet, basename="outcome")
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("relocations", views.RelocationViewSet, basename="relocation")
+router.register("practices", views.PracticeViewSet, basename="practice")
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("themes", views.ThemeViewSet, basename="theme")
 

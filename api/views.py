@@ -31,7 +31,8 @@ from cities.filters import CityFilterSet
 from cities.models import City
 from commitments.filters import CommitmentFilterSet, RelocationFilterSet
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
-from forums.filters import ForumFilterSet, OutcomeFilterSet
+from forums.coverage import framework_coverage
+from forums.filters import ForumFilterSet, OutcomeFilterSet, PracticeFilterSet
 from forums.models import (
     Clause,
     Endorsement,
@@ -41,8 +42,10 @@ from forums.models import (
     Framework,
     FrameworkItem,
     OutcomeDocument,
+    Replication,
     Theme,
 )
+from forums.practice_views import public_practices
 
 from . import serializers
 from .filters import PublicFilterBackend
@@ -182,6 +185,7 @@ class ApiRootView(ApiViewMixin, generics.GenericAPIView):
                 ("outcomes", "outcome"),
                 ("commitments", "commitment"),
                 ("relocations", "relocation"),
+                ("practices", "practice"),
                 ("frameworks", "framework"),
                 ("themes", "theme"),
             ]
@@ -377,20 +381,74 @@ class RelocationViewSet(PublicViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Frameworks", description="International frameworks, by code."),
-    retrieve=extend_schema(summary="One framework", description="A framework and its items."),
+    retrieve=extend_schema(
+        summary="One framework",
+        description=(
+            "The framework of /frameworks/{code}/: its items as a tree (each followed by its "
+            "parts), and for each the published commitments serving it, by UN region and "
+            "by status; the items none serves yet."
+        ),
+    ),
 )
 class FrameworkViewSet(PublicViewSet):
-    serializer_class = serializers.FrameworkSerializer
     lookup_field = "code"
     lookup_value_regex = CODE
-    queryset = Framework.objects.prefetch_related(
-        Prefetch(
-            "items",
-            queryset=FrameworkItem.objects.select_related("parent")
-            .annotate(commitments_count=published_commitments_count("framework_items"))
-            .order_by("code"),
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.FrameworkDetailSerializer
+        return serializers.FrameworkSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return Framework.objects.all()
+        return Framework.objects.prefetch_related(
+            Prefetch(
+                "items",
+                queryset=FrameworkItem.objects.select_related("parent")
+                .annotate(commitments_count=published_commitments_count("framework_items"))
+                .order_by("code"),
+            )
+        ).order_by("code")
+
+    def get_object(self):
+        framework = super().get_object()
+        framework.coverage = framework_coverage(framework)
+        return framework
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Good practices",
+        description=(
+            "Good practices cities presented, with the cities that replicated them, by title; "
+            "the filters of /practices/."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One good practice", description="The practice of /practices/{slug}/."
+    ),
+)
+class PracticeViewSet(PublicViewSet):
+    serializer_class = serializers.PracticeSerializer
+    filterset_class = PracticeFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+    def get_queryset(self):
+        return (
+            public_practices()
+            .prefetch_related(
+                "themes",
+                Prefetch(
+                    "replications",
+                    queryset=Replication.objects.select_related("city").order_by(
+                        "city__name", "city__slug"
+                    ),
+                ),
+            )
+            .order_by("title", "slug")
         )
-    ).order_by("code")
 
 
 @extend_schema_view(

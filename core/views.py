@@ -15,7 +15,7 @@ from cities.models import City
 from commitments.models import Commitment, RelocationAgreement, Transfer
 from core.feeds import public_progress_updates
 from core.search import SearchForm, by_relevance, text_search
-from forums.models import Forum, OutcomeDocument
+from forums.models import Forum, GoodPractice, OutcomeDocument
 
 RECENT_UPDATES = 8
 RECENT_COMMITMENTS = 5
@@ -116,6 +116,12 @@ SEARCH_GROUPS = (
         _("Relocation agreements"),
         "commitments:relocation-list",
         lambda: RelocationAgreement.objects.select_related("origin", "destination"),
+    ),
+    SearchGroup(
+        "practices",
+        _("Good practices"),
+        "practices:list",
+        lambda: GoodPractice.objects.select_related("city"),
     ),
 )
 

@@ -5,7 +5,7 @@ from cities.models import City
 from core import geo
 from core.filters import PublicFilterSet, SlugMultipleFilter, YearFilter
 
-from .models import Forum, OutcomeDocument, Theme
+from .models import Forum, Framework, FrameworkItem, GoodPractice, OutcomeDocument, Theme
 
 
 class ForumFilterSet(PublicFilterSet):
@@ -35,3 +35,39 @@ class OutcomeFilterSet(PublicFilterSet):
     class Meta:
         model = OutcomeDocument
         fields = ["q", "forum", "kind", "year", "theme", "endorsed_by"]
+
+
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
+
+
+class PracticeFilterSet(PublicFilterSet):
+    theme = SlugMultipleFilter(field_name="themes", queryset=Theme.objects.all(), label=_("Theme"))
+    city = SlugMultipleFilter(
+        field_name="city", queryset=City.objects.all(), label=_("City that presented it")
+    )
+    region = django_filters.MultipleChoiceFilter(
+        field_name="city__region", choices=geo.REGION_CHOICES, label=_("UN region")
+    )
+    # ``replicated`` is an annotation of the list's queryset (see practices_with_counts).
+    replicated = django_filters.MultipleChoiceFilter(choices=YES_NO, label=_("Replicated"))
+
+    class Meta:
+        model = GoodPractice
+        fields = ["q", "theme", "city", "region", "replicated"]
+
+
+class FrameworkFilterSet(PublicFilterSet):
+    class Meta:
+        model = Framework
+        fields = ["q"]
+
+
+class FrameworkItemFilterSet(PublicFilterSet):
+    # ``answered`` is an annotation of the items' queryset (see framework_views).
+    answered = django_filters.MultipleChoiceFilter(
+        choices=YES_NO, label=_("Answered by a published commitment")
+    )
+
+    class Meta:
+        model = FrameworkItem
+        fields = ["q", "answered"]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -39,6 +40,8 @@ class Theme(SourcedModel, TimestampedModel, VersionedModel):
 class Framework(SourcedModel, TimestampedModel, VersionedModel):
     """An international framework that local action serves (SDGs, New Urban Agenda...)."""
 
+    SEARCH_FIELDS = ("name", "code", "description")
+
     code = models.CharField(
         _("code"), max_length=20, unique=True, help_text=_("Short code, e.g. SDG or NUA.")
     )
@@ -70,6 +73,9 @@ class Framework(SourcedModel, TimestampedModel, VersionedModel):
         """The name in the active language (English when no translation is given)."""
         return localized(self, "name")
 
+    def get_absolute_url(self):
+        return reverse("frameworks:detail", args=[self.code])
+
     @property
     def adopted_display(self):
         return format_partial_date(self.adopted_on, self.adopted_precision)
@@ -77,6 +83,8 @@ class Framework(SourcedModel, TimestampedModel, VersionedModel):
 
 class FrameworkItem(SourcedModel, TimestampedModel, VersionedModel):
     """A goal, target or section of a framework: e.g. SDG-10 and SDG-10.7."""
+
+    SEARCH_FIELDS = ("title", "code", "description")
 
     framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, related_name="items", verbose_name=_("framework")
@@ -113,6 +121,9 @@ class FrameworkItem(SourcedModel, TimestampedModel, VersionedModel):
     def localized_title(self):
         """The title in the active language (English when no translation is given)."""
         return localized(self, "title")
+
+    def get_absolute_url(self):
+        return reverse("frameworks:detail", args=[self.framework.code]) + f"#item-{self.code}"
 
 
 class ForumQuerySet(models.QuerySet):
@@ -549,8 +560,33 @@ class FigureClaim(SourcedModel, TimestampedModel, VersionedModel):
         super().save(*args, **kwargs)
 
 
+class GoodPracticeQuerySet(models.QuerySet):
+    def with_replication(self):
+        """Annotates ``replication_count`` and ``replicated`` ("yes" or "no"), which the
+        list's sort, its ``replicated`` filter and facet, the downloads and the API read.
+        A subquery, not a join: the list's filters join themes, which would multiply a
+        joined count."""
+        replications = (
+            Replication.objects.filter(practice=models.OuterRef("pk"))
+            .order_by()
+            .values("practice")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        count = Coalesce(models.Subquery(replications, output_field=models.IntegerField()), 0)
+        return self.annotate(replication_count=count).annotate(
+            replicated=models.Case(
+                models.When(replication_count__gt=0, then=models.Value("yes")),
+                default=models.Value("no"),
+                output_field=models.CharField(),
+            )
+        )
+
+
 class GoodPractice(SourcedModel, TimestampedModel, VersionedModel):
     """A practice a city presented, and the cities that replicated it."""
+
+    SEARCH_FIELDS = ("title", "description", "city__name")
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -574,6 +610,8 @@ class GoodPractice(SourcedModel, TimestampedModel, VersionedModel):
     )
     history = HistoricalRecords(m2m_fields=[themes])
 
+    objects = GoodPracticeQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("good practice")
@@ -581,6 +619,9 @@ class GoodPractice(SourcedModel, TimestampedModel, VersionedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:detail", args=[self.slug])
 
 
 class Replication(models.Model):

@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("cities/", include("cities.urls")),
     path("forums/", include("forums.urls")),
     path("outcomes/", include("forums.outcome_urls")),
+    path("practices/", include("forums.practice_urls")),
+    path("frameworks/", include("forums.framework_urls")),
     path("", include("commitments.urls")),
     prefix_default_language=False,
 )

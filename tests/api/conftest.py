@@ -20,7 +20,9 @@ from forums.models import (
     ForumPartner,
     Framework,
     FrameworkItem,
+    GoodPractice,
     OutcomeDocument,
+    Replication,
     Theme,
 )
 
@@ -100,6 +102,7 @@ def make_network(size, barcelona, quito, athens, staff_user=None):
         "published": [],
         "hidden": [],
         "agreements": [],
+        "practices": [],
     }
     for city in (barcelona, quito, athens):
         city.networks.add(network)
@@ -187,7 +190,19 @@ def make_network(size, barcelona, quito, athens, staff_user=None):
         made["outcomes"].append(outcome)
         made["published"].append(published)
         made["hidden"].append(hidden)
+        practice = baker.make(
+            GoodPractice,
+            slug=f"practice-{n}",
+            title=f"Practice {n}",
+            city=barcelona,
+            forum=forum,
+            description="A **welcome** desk.",
+        )
+        practice.themes.add(theme)
+        Replication.objects.create(practice=practice, city=quito, note="Adapted.")
+        Replication.objects.create(practice=practice, city=athens)
         made["agreements"].append(agreement)
+        made["practices"].append(practice)
     return made
 
 

@@ -29,7 +29,12 @@ ENDPOINTS = [
     ("/api/relocations/?city=barcelona&origin=athens", None, 5, ""),
     # count, frameworks, their items (with counts)
     ("/api/frameworks/", None, 3, ""),
-    ("/api/frameworks/{framework}/", "framework", 2, "the framework, its items"),
+    # the framework, its items, their counts per region and status, the totals
+    ("/api/frameworks/{framework}/", "framework", 4, ""),
+    # count, practices (with city, forum, replication counts), themes, replications
+    ("/api/practices/", None, 4, ""),
+    ("/api/practices/?theme={theme}&city=barcelona&replicated=yes", "theme", 6, ""),
+    ("/api/practices/{practice}/", "practice", 3, "the practice, its themes, replications"),
     # count, themes (with counts)
     ("/api/themes/", None, 2, ""),
     ("/api/themes/{theme}/", "theme", 1, "the theme (with counts)"),
@@ -46,6 +51,7 @@ def _path(template, made):
         agreement=made["agreements"][-1].pk,
         framework=made["framework"].code,
         theme=made["theme"].slug,
+        practice=made["practices"][-1].slug,
     )
 
 

@@ -36,11 +36,13 @@ PATHS = {
     "/api/outcomes/", "/api/outcomes/{slug}/",
     "/api/commitments/", "/api/commitments/{id}/",
     "/api/relocations/", "/api/relocations/{id}/",
+    "/api/practices/", "/api/practices/{slug}/",
     "/api/frameworks/", "/api/frameworks/{code}/",
     "/api/themes/", "/api/themes/{slug}/",
 }  # fmt: skip
 
 FILTERS = {
+    "/api/practices/": {"q", "theme", "city", "region", "replicated"},
     "/api/cities/": {"q", "region", "country", "kind", "network", "forum"},
     "/api/forums/": {"q", "year", "country"},
     "/api/outcomes/": {"q", "forum", "kind", "year", "theme", "endorsed_by"},

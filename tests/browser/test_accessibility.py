@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from commitments.models import Commitment
-from forums.models import Forum, OutcomeDocument
+from forums.models import Forum, Framework, GoodPractice, OutcomeDocument, Replication
 from tests.browser.helpers import describe, log_in, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -29,6 +29,15 @@ def _public_pages(network):
     commitment = network["commitments"]["Sample: language classes for newcomers"]
     forum = Forum.objects.order_by("edition").first()
     outcome = OutcomeDocument.objects.order_by("slug").first()
+    framework = Framework.objects.order_by("code").first()
+    commitment.framework_items.set(framework.items.all()[:1])
+    practice = GoodPractice.objects.create(
+        slug="sample-welcome-desk",
+        title="Sample: welcome desk",
+        city=network["cities"]["barcelona"],
+        description="Sample **good practice** created by the browser tests.",
+    )
+    Replication.objects.create(practice=practice, city=network["cities"]["quito"], note="Sample")
     return [
         "/",
         "/es/",
@@ -39,6 +48,11 @@ def _public_pages(network):
         "/commitments/?status=in_progress&theme=housing",
         "/commitments/?status=not-a-status",  # the 400 page with the error by the field
         "/relocations/?status=signed",
+        "/practices/?replicated=yes",
+        "/practices/?replicated=maybe",
+        practice.get_absolute_url(),
+        "/frameworks/",
+        framework.get_absolute_url(),
         "/cities/barcelona/",
         "/cities/quito/",
         forum.get_absolute_url(),

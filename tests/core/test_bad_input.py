@@ -5,12 +5,17 @@ the form and the error by the field. A page or record that does not exist is a 4
 """
 
 import pytest
+from model_bakery import baker
 
+from forums.models import GoodPractice
 from tests import builders
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["/cities/", "/forums/", "/outcomes/", "/commitments/", "/relocations/"]
+LISTS = [
+    "/cities/", "/forums/", "/outcomes/", "/commitments/", "/relocations/", "/practices/",
+    "/frameworks/", "/frameworks/GCM/",
+]  # fmt: skip
 
 # (query, status) tried on every list
 ON_EVERY_LIST = [
@@ -64,7 +69,17 @@ PER_LIST = [
     ("/relocations/?group=tourists", 400),
     ("/relocations/?year=-", 400),
     ("/relocations/?city=atlantis&format=json", 400),
+    ("/practices/?theme=unknown", 400),
+    ("/practices/?city=atlantis", 400),
+    ("/practices/?region=mars", 400),
+    ("/practices/?replicated=maybe", 400),
+    ("/practices/?replicated=maybe&format=csv", 400),
+    ("/practices/feed/?replicated=maybe", 400),
+    ("/frameworks/GCM/?answered=maybe", 400),
+    ("/frameworks/GCM/?answered=maybe&format=json", 400),
     # Unknown records
+    ("/practices/no-such-practice/", 404),
+    ("/frameworks/NOPE/", 404),
     ("/cities/atlantis/", 404),
     ("/forums/no-such-forum/", 404),
     ("/outcomes/no-such-document/", 404),
@@ -84,6 +99,8 @@ def one_of_each(db):
     builders.outcome("call-of-barcelona", forum=host)
     builders.commitment(barcelona)
     builders.agreement(athens, barcelona)
+    baker.make(GoodPractice, slug="welcome-desk", city=barcelona)
+    builders.framework_item("GCM-1")
 
 
 @pytest.mark.parametrize("query,status", ON_EVERY_LIST)

@@ -69,6 +69,9 @@ PUBLIC_PAGES = [
     "/outcomes/",
     "/feeds/updates/",
     "/cities/barcelona/feed/",
+    "/practices/",
+    "/practices/feed/",
+    "/frameworks/",
 ]
 
 

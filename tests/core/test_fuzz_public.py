@@ -12,8 +12,10 @@ from urllib.parse import quote
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_bakery import baker
 
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
+from forums.models import GoodPractice
 from portal.forms import COMMITMENT_FIELDS
 from tests import builders
 
@@ -42,6 +44,10 @@ LISTS = {
         "year",
     ],
     "/relocations/": ["city", "origin", "destination", "country", "status", "group", "year"],
+    "/practices/": ["theme", "city", "region", "replicated"],
+    "/practices/feed/": ["theme", "city", "region", "replicated"],
+    "/frameworks/": [],
+    "/frameworks/GCM/": ["answered"],
     "/search/": [],
 }
 
@@ -96,6 +102,8 @@ def some_data(db):
     document = builders.outcome("call-of-barcelona", forum=host)
     builders.commitment(barcelona, outcome_document=document)
     builders.agreement(athens, barcelona)
+    baker.make(GoodPractice, slug="welcome-desk", city=barcelona)
+    builders.framework_item("GCM-1")
 
 
 def shows_an_error(response):
@@ -130,8 +138,12 @@ SEGMENTS = st.one_of(
 
 @pytest.mark.parametrize("prefix", ["", "/es"])
 @pytest.mark.parametrize(
-    "path", ["/cities/", "/commitments/", "/relocations/", "/outcomes/", "/forums/"]
-)
+    "path",
+    [
+        "/cities/", "/commitments/", "/relocations/", "/outcomes/", "/forums/", "/practices/",
+        "/frameworks/",
+    ],
+)  # fmt: skip
 def test_random_detail_paths_never_give_a_500(client, some_data, prefix, path):
     @FUZZ
     @given(segment=SEGMENTS)

@@ -1,0 +1,172 @@
+"""The global frameworks (/frameworks/) and, for each, its items with the published
+commitments that answer them (/frameworks/<code>/): the page a review of the GCM
+would cite. Both are lists like the others: filters, sort, downloads."""
+
+import dataclasses
+from collections import defaultdict
+
+from django.db.models import Count, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce, Length
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models import Commitment
+from core.dates import iso_partial_date
+from core.listing import Column, Facet, Listing, Sort, browse
+
+from .coverage import REGIONS, STATUSES, framework_coverage, published_answers, with_answers
+from .coverage import with_breakdown as with_region_and_status_counts
+from .filters import FrameworkFilterSet, FrameworkItemFilterSet
+from .models import Framework, FrameworkItem
+
+
+def _count_items(*, answered=False):
+    items = with_answers(FrameworkItem.objects.filter(framework=OuterRef("pk")))
+    if answered:
+        items = items.filter(commitment_count__gt=0)
+    counted = items.order_by().values("framework").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _count_commitments():
+    counted = (
+        published_answers()
+        .filter(frameworkitem__framework=OuterRef("pk"))
+        .order_by()
+        .values("frameworkitem__framework")
+        .annotate(
+            n=Func("commitment", function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+        )
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def public_frameworks():
+    return Framework.objects.annotate(
+        item_count=_count_items(),
+        answered_item_count=_count_items(answered=True),
+        commitment_count=_count_commitments(),
+    )
+
+
+FRAMEWORKS = Listing(
+    name="frameworks",
+    filterset_class=FrameworkFilterSet,
+    queryset=public_frameworks,
+    sorts=(
+        Sort("code", _("Code"), ("code",)),
+        Sort("name", _("Name"), ("name", "code")),
+        Sort("commitments", _("Most answered"), ("-commitment_count", "code")),
+    ),
+    facets=(),
+    columns=(
+        Column("code", lambda f: f.code),
+        Column("slug", lambda f: f.slug),
+        Column("name", lambda f: f.name),
+        Column("adopted_on", lambda f: iso_partial_date(f.adopted_on, f.adopted_precision)),
+        Column("adopted_at", lambda f: f.adopted_at),
+        Column("items", lambda f: f.item_count),
+        Column("answered_items", lambda f: f.answered_item_count),
+        Column("published_commitments", lambda f: f.commitment_count),
+        Column("description", lambda f: f.description),
+        Column("source_url", lambda f: f.source_url),
+        Column("source_citation", lambda f: f.source_citation),
+        Column("url", lambda f: f.get_absolute_url(), absolute_url=True),
+    ),
+)
+
+# The items of one framework; ``framework_detail`` gives it the framework's rows.
+ITEMS = Listing(
+    name="framework-items",
+    filterset_class=FrameworkItemFilterSet,
+    queryset=lambda: with_answers(FrameworkItem.objects.all()),
+    sorts=(
+        # By length first, so that GCM-2 comes before GCM-10.
+        Sort("code", _("Code"), (Length("code"), "code")),
+        Sort("commitments", _("Most answered"), ("-commitment_count", Length("code"), "code")),
+        Sort("title", _("Title"), ("title", "code")),
+    ),
+    facets=(Facet("answered", "answered"),),
+    columns=(
+        Column("framework", lambda i: i.framework.code),
+        Column("code", lambda i: i.code),
+        Column("parent", lambda i: i.parent.code if i.parent else None),
+        Column("title", lambda i: i.title),
+        Column("description", lambda i: i.description),
+        Column("published_commitments", lambda i: i.commitment_count),
+        *(
+            Column(f"region_{region}", lambda i, key=f"region_{region}": getattr(i, key))
+            for region in REGIONS
+        ),
+        *(
+            Column(f"status_{status}", lambda i, key=f"status_{status}": getattr(i, key))
+            for status in STATUSES
+        ),
+        Column("commitments", lambda i: [c.pk for c in i.published_commitments]),
+        Column("source_url", lambda i: i.source_url),
+        Column("url", lambda i: i.get_absolute_url(), absolute_url=True),
+    ),
+    decorate=lambda qs: qs.select_related("parent"),
+    download_decorate=lambda qs: with_region_and_status_counts(
+        qs.select_related("framework", "parent").prefetch_related(
+            Prefetch(
+                "commitments",
+                Commitment.objects.published().order_by("pk"),
+                to_attr="published_commitments",
+            )
+        )
+    ),
+    per_page=100,
+)
+
+
+def framework_list(request):
+    result = browse(request, FRAMEWORKS)
+    if result.download:
+        return result.download
+    return render(request, "forums/framework_list.html", result.context, status=result.status)
+
+
+def framework_detail(request, code):
+    framework = get_object_or_404(Framework, code=code)
+    listing = dataclasses.replace(
+        ITEMS, queryset=lambda: with_answers(FrameworkItem.objects.filter(framework=framework))
+    )
+    result = browse(request, listing)
+    if result.download:
+        return result.download
+    coverage = framework_coverage(framework)
+    context = {
+        **result.context,
+        "framework": framework,
+        "coverage": coverage,
+        "region_labels": coverage.region_totals,
+        "status_labels": coverage.status_totals,
+    }
+    rows = result.context.get("rows") or []
+    if rows and result.context["listing"].sort == "code":
+        # In code order, each item is followed by its parts, as in the framework.
+        position = {row.item.pk: n for n, row in enumerate(coverage.items)}
+        rows = sorted(rows, key=lambda item: position.get(item.pk, len(position)))
+    context["item_rows"] = _with_commitments(rows, coverage) if rows else []
+    return render(request, "forums/framework_detail.html", context, status=result.status)
+
+
+def _with_commitments(items, coverage):
+    """The page's items with their published commitments (one query), their counts
+    from the coverage, and their depth in the framework's tree."""
+    answers = (
+        published_answers()
+        .filter(frameworkitem__in=items)
+        .select_related("commitment__city")
+        .order_by("commitment__city__name", "commitment__title", "commitment__pk")
+    )
+    commitments = defaultdict(list)
+    for answer in answers:
+        commitments[answer.frameworkitem_id].append(answer.commitment)
+    by_pk = {row.item.pk: row for row in coverage.items}
+    return [
+        {"item": item, "coverage": by_pk.get(item.pk), "commitments": commitments[item.pk]}
+        for item in items
+    ]
