@@ -422,14 +422,16 @@ def test_restore_brings_back_content_and_many_to_many_but_never_the_workflow(
     commitment = _commitment(barcelona, title="Draft-era title", description="Draft text")
     commitment.themes.set([housing])
     draft_era = commitment.history.latest()
-    services.submit_for_review(commitment, barcelona_staff)
-    services.return_to_city(commitment, curator, "Add a date")
-    services.submit_for_review(commitment, barcelona_staff)
-    services.publish(commitment, curator)
+    services.submit_for_review(commitment=commitment, user=barcelona_staff)
+    services.return_to_city(commitment=commitment, user=curator, comment="Add a date")
+    services.submit_for_review(commitment=commitment, user=barcelona_staff)
+    services.publish(commitment=commitment, user=curator)
     commitment.title = "Published title"
     commitment.save()
     commitment.themes.set([health])
-    services.propose_changes(commitment, barcelona_staff, {"title": "Proposed title"})
+    services.propose_changes(
+        commitment=commitment, user=barcelona_staff, changes={"title": "Proposed title"}
+    )
     commitment.refresh_from_db()
     workflow = {name: getattr(commitment, name) for name in Commitment.WORKFLOW_FIELDS}
     assert workflow["pending_changes"] == {"title": "Proposed title"}

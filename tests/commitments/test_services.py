@@ -152,7 +152,9 @@ def test_a_proposed_change_moves_neither_updated_at_nor_the_home_pages_order(
 
     assert recently_updated() == ["Newer plan", "Older plan"]
     services.propose_changes(
-        older, barcelona_staff, {"title": "Proposed title", "status": older.status}
+        commitment=older,
+        user=barcelona_staff,
+        changes={"title": "Proposed title", "status": older.status},
     )
     older.refresh_from_db()
     assert older.pending_changes == {"title": "Proposed title"}
@@ -160,11 +162,13 @@ def test_a_proposed_change_moves_neither_updated_at_nor_the_home_pages_order(
     assert recently_updated() == ["Newer plan", "Older plan"]
 
     # A field that applies at once is a public change: the time moves.
-    services.propose_changes(older, barcelona_staff, {"status": Commitment.Status.IN_PROGRESS})
+    services.propose_changes(
+        commitment=older, user=barcelona_staff, changes={"status": Commitment.Status.IN_PROGRESS}
+    )
     older.refresh_from_db()
     assert older.updated_at > long_ago
     Commitment.objects.filter(pk=older.pk).update(updated_at=long_ago)
     older.refresh_from_db()
     # Accepted, the approved version is the new one: first on the home page.
-    services.accept_pending_changes(older, curator)
+    services.accept_pending_changes(commitment=older, user=curator)
     assert recently_updated() == ["Proposed title", "Newer plan"]

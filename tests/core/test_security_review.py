@@ -258,7 +258,7 @@ def test_attack_a_revert_takes_a_published_commitment_offline_or_back_unreviewed
     draft_era = draft.history.latest()
     draft.title = "Reviewed title"
     draft.save()
-    services.publish(draft, None)
+    services.publish(commitment=draft, user=None)
     draft.refresh_from_db()
     published_at = draft.published_at
     published_version = draft.history.latest()

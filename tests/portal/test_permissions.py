@@ -378,6 +378,10 @@ def _admin_record(model, world, curator):
         return CityStaffMembership.objects.first()
     if model._meta.model_name == "city":
         return world["barcelona"]
+    if model._meta.model_name == "figureclaim":
+        # A figure is about one forum or one document, with its source (constraints).
+        forum = baker.make("forums.Forum", host_city=world["barcelona"])
+        return baker.make(model, forum=forum, outcome_document=None, source_citation="A source")
     return model._default_manager.first() or baker.make(model)
 
 
