@@ -60,6 +60,7 @@ class CommitmentResource(CuratedResource):
             "resources_note",
             "source_url",
             "source_citation",
+            "publication_state",
         ]
         export_order = fields
         clean_model_instances = True

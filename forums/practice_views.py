@@ -48,7 +48,7 @@ PRACTICES = Listing(
         Column("title", lambda p: p.title),
         Column("city", lambda p: p.city.slug),
         Column("city_name", lambda p: p.city.name),
-        Column("country", lambda p: p.city.country),
+        Column("country", lambda p: p.city.country.code),
         Column("region", lambda p: p.city.region),
         Column("forum", lambda p: p.forum.slug if p.forum else None),
         Column("themes", lambda p: p.theme_slugs),
