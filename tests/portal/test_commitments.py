@@ -276,4 +276,7 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict_and_nothing_is_overw
     if state == "draft":
         assert "Their version: title: Original title → First person&#x27;s title." in body
     else:
-        assert "Their version: title (awaiting review): First person&#x27;s title." in body
+        assert (
+            "Their version: title (awaiting review): Original title → First person&#x27;s title."
+            in body
+        )
