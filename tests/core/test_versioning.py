@@ -3,10 +3,12 @@ an editor's version writes only over that version; any other save takes the next
 number from the database."""
 
 import pytest
+from django.apps import apps
 from django.core import serializers
 from django.db import transaction
+from model_bakery import baker
 
-from core.models import EditConflict
+from core.models import EditConflict, VersionedModel
 from forums.models import Theme
 from tests import builders
 
@@ -68,3 +70,17 @@ def test_a_fixture_keeps_the_version_it_gives(housing):
         obj.save()
     housing.refresh_from_db()
     assert housing.version == 7
+
+
+VERSIONED = sorted(
+    (m for m in apps.get_models() if issubclass(m, VersionedModel)), key=lambda m: m.__name__
+)
+
+
+@pytest.mark.parametrize("model", VERSIONED, ids=lambda m: m.__name__)
+def test_every_versioned_record_refuses_a_save_from_an_older_version(db, model):
+    record = baker.make(model)
+    model.objects.get(pk=record.pk).save()  # someone else's save
+    with pytest.raises(EditConflict), transaction.atomic():
+        record.save(expected_version=record.version)
+    assert model.objects.get(pk=record.pk).version == record.version + 1
