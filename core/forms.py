@@ -178,8 +178,8 @@ class VersionedFormMixin:
 
     def _show_value(self, name, value):
         """Puts ``value`` in the form's data, as the field's widget would submit it."""
-        if not hasattr(self.data, "_mutable") or not self.data._mutable:
-            self.data = self.data.copy()
+        if not getattr(self, "_data_copied", False):
+            self.data, self._data_copied = self.data.copy(), True  # a request's is read-only
         key = self.add_prefix(name)
         widget = self.fields[name].widget
         if isinstance(widget, RelatedFieldWidgetWrapper):

@@ -220,12 +220,10 @@ def commitment_create(request):
         initial={"city": request.GET.get("city")} if request.GET.get("city") else None,
     )
     if request.method == "POST" and form.is_valid():
-        commitment = form.save(commit=False)
-        commitment.publication_state = Commitment.PublicationState.DRAFT
-        commitment.created_by = request.user
-        commitment._change_reason = "created in the portal"
-        commitment.save()
-        form.save_m2m()
+        form.instance.publication_state = Commitment.PublicationState.DRAFT
+        form.instance.created_by = request.user
+        form.instance._change_reason = "created in the portal"
+        commitment = form.save()  # with its many-to-many values, in one transaction
         messages.success(
             request,
             _("Saved “%(title)s” as a draft. Submit it for review when it is ready.")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cities.models import CityStaffMembership
 from commitments import services
@@ -383,3 +384,20 @@ def test_a_conflict_found_by_the_write_changes_neither_fields_nor_themes(
     assert (commitment.title, commitment.description) == ("Original title", "Theirs")
     assert list(commitment.themes.all()) == [housing]
     assert commitment.history.count() == kept  # no history of the refused save
+
+
+def test_the_conflict_is_told_in_the_visitors_language(
+    client, barcelona_staff, make_commitment, barcelona
+):
+    commitment = make_commitment(barcelona, "Original title")
+    client.force_login(barcelona_staff)
+    mine = _form_data(commitment, description="Mi texto")
+    theirs = Commitment.objects.get(pk=commitment.pk)
+    theirs.status = Commitment.Status.IN_PROGRESS
+    theirs.save()
+    with translation.override("es"):
+        url = _edit_url(commitment)
+    response = client.post(url, mine)
+    text = _conflict_text(response)
+    assert "Otra persona guardó este registro mientras usted lo editaba" in text
+    assert "previsto → en curso" in text
