@@ -395,9 +395,9 @@ def test_the_conflict_is_told_in_the_visitors_language(
     theirs = Commitment.objects.get(pk=commitment.pk)
     theirs.status = Commitment.Status.IN_PROGRESS
     theirs.save()
+    # The request activates Spanish in this thread; the override puts English back.
     with translation.override("es"):
-        url = _edit_url(commitment)
-    response = client.post(url, mine)
+        response = client.post(_edit_url(commitment), mine)
     text = _conflict_text(response)
     assert "Otra persona guardó este registro mientras usted lo editaba" in text
     assert "previsto → en curso" in text
