@@ -13,8 +13,9 @@
   once, with its history record, and the models' own rules (a verified mark lost
   when the text changes, ...) hold as for any save.
 - Its change form refuses a save made from a form loaded before someone else's save
-  (``core.forms.VersionedFormMixin``); a restore from the history page carries the
-  record's current version, so it is checked like any other save.
+  (``core.forms.VersionedFormMixin``), in the statement that writes, so two curators
+  pressing Save at once cannot both be told "saved"; a restore from the history page
+  carries the record's current version, so it is checked like any other save.
 - Large tables stay fast: no full-table counts, foreign keys through autocomplete, and
   inline rows that label their related records from the rows already fetched.
 """
@@ -39,7 +40,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from cities.models import CityStaffMembership
 from core.forms import VersionedFormMixin
-from core.models import VersionedModel
+from core.models import EditConflict, VersionedModel
 from core.permissions import is_curator
 
 
@@ -134,15 +135,6 @@ class VersionedCuratedForm(VersionedFormMixin, CuratedForm):
             # A restore starts from an old version of the record: the save must be
             # checked against (and numbered after) the version in the database now.
             self.initial[self.version_field_name] = self.current_version
-
-    def clean(self):
-        cleaned = super().clean()
-        loaded = cleaned.get(self.version_field_name)
-        if self.instance.pk is not None and loaded is not None:
-            # The mixin has just checked (under a row lock) that the database holds
-            # this version, so numbering carries on from it, even for a restore.
-            self.instance.version = loaded
-        return cleaned
 
 
 class ParentCachedInlineFormSet(forms.BaseInlineFormSet):
@@ -304,18 +296,31 @@ class CuratedAdmin(SimpleHistoryAdmin):
         except ValidationError:
             raise Http404 from None
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Someone else's save came between this form's check and its write, and all
+            # of this one (fields, many-to-many, inlines, log) was rolled back. Handled
+            # again, the form's check now sees their version and names their changes.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_object_id(object_id)
-        # A restore is a save like any other: checked against the current version
-        # under a row lock, in one transaction with its history record.
+        # A restore is a save like any other: checked against the current version as
+        # it writes, in one transaction with its many-to-many values and history.
         if request.method == "POST":
             # simple-history saves a restore for anyone who may *view* the history.
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
         request._restoring_history_id = version_id
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except EditConflict:  # as in changeform_view
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
 
     def delete_queryset(self, request, queryset):
         # One by one, so each deletion is kept in the history.

@@ -10,7 +10,6 @@ import decimal
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,36 +89,20 @@ class CommitmentForm(PortalForm, ClausesFormMixin, VersionedFormMixin, forms.Mod
         # Stored upper-case; normalising here keeps "eur" from reading as a change.
         return (self.cleaned_data.get("currency") or "").strip().upper()
 
-    def conflicting_changes(self, current):
-        """What the other person changed: the version this form was loaded at (from the
-        commitment's history) against the one saved since."""
-        loaded = self.cleaned_data.get(self.version_field_name)
-        before = (
-            current.history.filter(version=loaded).order_by("-history_date").first()
-            if loaded
-            else None
-        )
-        if before is None:
-            return super().conflicting_changes(current)
-        changes = []
-        for name in self.fields:
-            try:
-                field = current._meta.get_field(name)
-            except FieldDoesNotExist:  # a form-only field
-                continue
-            if field.many_to_many:
-                continue
-            old, new = getattr(before, field.attname), getattr(current, field.attname)
-            if old != new:
-                changes.append(f"{field.verbose_name}: {old or '–'!s:.80} → {new or '–'!s:.80}")
-        for name, value in (current.pending_changes or {}).items():
-            if (before.pending_changes or {}).get(name) != value:
-                label = current._meta.get_field(name).verbose_name
-                changes.append(
-                    _("%(field)s (awaiting review): %(value).80s")
-                    % {"field": label, "value": value}
-                )
-        return changes
+    # A published commitment's form shows the version as proposed (approved values
+    # with the pending ones over them), so a conflict compares proposals too.
+
+    def record_value(self, record, field):
+        pending = record.pending_changes or {}
+        if field.name in pending:
+            return field.to_python(pending[field.name])
+        return super().record_value(record, field)
+
+    def change_label(self, current, field):
+        label = super().change_label(current, field)
+        if field.name in (current.pending_changes or {}):
+            return _("%(field)s (awaiting review)") % {"field": label}
+        return label
 
 
 class CommitmentCreateForm(CommitmentForm):

@@ -29,6 +29,7 @@ from commitments.models import (
     Transfer,
 )
 from commitments.resources import CityStaffCommitmentResource
+from core.models import EditConflict
 from core.permissions import is_curator
 
 from .forms import (
@@ -268,12 +269,10 @@ def commitment_create(request):
         initial={"city": request.GET.get("city")} if request.GET.get("city") else None,
     )
     if request.method == "POST" and form.is_valid():
-        commitment = form.save(commit=False)
-        commitment.publication_state = Commitment.PublicationState.DRAFT
-        commitment.created_by = request.user
-        commitment._change_reason = "created in the portal"
-        commitment.save()
-        form.save_m2m()
+        form.instance.publication_state = Commitment.PublicationState.DRAFT
+        form.instance.created_by = request.user
+        form.instance._change_reason = "created in the portal"
+        commitment = form.save()  # with its many-to-many values, in one transaction
         messages.success(
             request,
             _("Saved “%(title)s” as a draft. Submit it for review when it is ready.")
@@ -306,20 +305,24 @@ def commitment_edit(request, pk):
             return redirect("portal:commitment-edit", pk=commitment.pk)
         return render(request, "portal/commitment_form.html", {**context, "form": None})
 
-    form = CommitmentForm(request.POST if request.method == "POST" else None, instance=commitment)
+    # The form edits a copy: the page around it shows the record as saved.
+    form = CommitmentForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(commitment)
+    )
     if request.method == "POST" and form.is_valid():
-        commitment = form.save(commit=False)
-        commitment._change_reason = "edited in the portal"
-        commitment.save()
-        form.save_m2m()
-        messages.success(request, _("Your changes are saved."))
-        return redirect("portal:commitment-edit", pk=commitment.pk)
+        form.instance._change_reason = "edited in the portal"
+        try:
+            form.save()
+        except EditConflict:
+            commitment.refresh_from_db()  # the form now says what changed
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("portal:commitment-edit", pk=commitment.pk)
     return render(request, "portal/commitment_form.html", {**context, "form": form})
 
 
 def _edit_published(request, commitment):
     """The public keeps the approved version; reviewed fields become a proposal."""
-    pending_items = review.pending_diff(commitment)
     updates = commitment.updates.all()[:20]
     # The form shows the version as proposed so far: approved values overlaid with
     # what is pending, so that saving again replaces the proposal as a whole. The page
@@ -329,41 +332,52 @@ def _edit_published(request, commitment):
         setattr(proposed, name, commitment._meta.get_field(name).to_python(raw))
     form = CommitmentForm(request.POST if request.method == "POST" else None, instance=proposed)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            approved = Commitment.objects.select_for_update().get(pk=commitment.pk)
-            changes = {
-                name: to_json(form.cleaned_data[name])
-                for name in services.REVIEWED_FIELDS
-                if form.cleaned_data[name] != getattr(approved, name)
-            }
-            for name in IMMEDIATE_FIELDS:
-                changes[name] = form.cleaned_data[name]
-            services.propose_changes(
-                commitment=approved, user=request.user, changes=changes, replace=True
-            )
-            approved.themes.set(form.cleaned_data["themes"])
-            approved.framework_items.set(form.cleaned_data["framework_items"])
-            approved.clauses.set(form.cleaned_data["clauses"])
-        if approved.pending_changes:
-            messages.success(
-                request,
-                _("Your changes are waiting for review. The public page keeps the approved "
-                  "version until a curator accepts them."),
-            )  # fmt: skip
+        try:
+            approved = _propose_changes(request, commitment, form)
+        except EditConflict:
+            form.show_conflict()
+            commitment.refresh_from_db()
         else:
-            messages.success(request, _("Your changes are saved."))
-        return redirect("portal:commitment-edit", pk=commitment.pk)
+            if approved.pending_changes:
+                messages.success(
+                    request,
+                    _("Your changes are waiting for review. The public page keeps the "
+                      "approved version until a curator accepts them."),
+                )  # fmt: skip
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect("portal:commitment-edit", pk=commitment.pk)
     return render(
         request,
         "portal/commitment_form.html",
         {
             "form": form,
             "commitment": commitment,
-            "pending_items": pending_items,
+            "pending_items": review.pending_diff(commitment),
             "updates": updates,
             "is_curator": is_curator(request.user),
         },
     )
+
+
+@transaction.atomic
+def _propose_changes(request, commitment, form):
+    approved = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    changes = {
+        name: to_json(form.cleaned_data[name])
+        for name in services.REVIEWED_FIELDS
+        if form.cleaned_data[name] != getattr(approved, name)
+    }
+    for name in IMMEDIATE_FIELDS:
+        changes[name] = form.cleaned_data[name]
+    # Written only over the version the form was loaded at; the many-to-many values
+    # below are rolled back with it on a conflict.
+    approved.expected_version = form.expected_version
+    services.propose_changes(commitment=approved, user=request.user, changes=changes, replace=True)
+    approved.themes.set(form.cleaned_data["themes"])
+    approved.framework_items.set(form.cleaned_data["framework_items"])
+    approved.clauses.set(form.cleaned_data["clauses"])
+    return approved
 
 
 @login_required

@@ -104,3 +104,23 @@ def curator(django_user_model):
     group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
     user.groups.add(group)
     return user
+
+
+@pytest.fixture
+def race_past_the_form_check(monkeypatch):
+    """The first edit form's early version check runs before the other person's save
+    commits, as when two people press Save at once: only the write can then see the
+    conflict. (The real race, on PostgreSQL, is in tests/core/test_concurrency.py.)"""
+    from core.forms import VersionedFormMixin
+
+    check = VersionedFormMixin.clean
+    missed = []
+
+    def clean(self):
+        if missed:
+            return check(self)
+        missed.append(self)
+        return super(VersionedFormMixin, self).clean()
+
+    monkeypatch.setattr(VersionedFormMixin, "clean", clean)
+    return missed

@@ -552,6 +552,53 @@ def test_a_stale_commitment_form_is_refused(admin_client, barcelona):
     assert commitment.title == "Open a centre"
 
 
+@pytest.mark.parametrize("found_by", ["form check", "write"])
+def test_after_an_admin_conflict_the_form_names_their_changes_and_saves_again(
+    admin_client, barcelona, quito, found_by, race_past_the_form_check
+):
+    if found_by == "form check":
+        race_past_the_form_check.append("no race")
+    housing = baker.make(Theme, name="Housing", slug="housing")
+    commitment = _commitment(barcelona, title="Open a centre")
+    url = admin_url(Commitment, "change", commitment.pk)
+    mine = form_data(admin_client.get(url))
+    mine.update(title="Open two centres")
+    theirs = Commitment.objects.get(pk=commitment.pk)
+    theirs.city, theirs.status = quito, Commitment.Status.IN_PROGRESS
+    theirs.save()
+    theirs.themes.set([housing])
+
+    response = admin_client.post(url, mine)
+
+    assert response.status_code == 200
+    text = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "Someone else saved this record while you were editing it" in text
+    assert "city: Barcelona → Quito" in text
+    assert "status: planned → in progress" in text
+    assert "themes: – → Housing" in text
+    assert "in_progress" not in text
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.city, commitment.version) == (
+        "Open a centre",
+        quito,
+        theirs.version,
+    )
+
+    again = form_data(response)
+    assert again["loaded_version"] == str(theirs.version)
+    assert (again["city"], again["status"]) == (str(quito.pk), "in_progress")
+    assert again["themes"] == [str(housing.pk)]
+    assert again["title"] == "Open two centres"
+    assert admin_client.post(url, again).status_code == 302
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.city, commitment.status) == (
+        "Open two centres",
+        quito,
+        "in_progress",
+    )
+    assert list(commitment.themes.all()) == [housing]
+
+
 # CSV import -----------------------------------------------------------------------
 
 

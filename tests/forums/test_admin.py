@@ -233,6 +233,25 @@ def test_a_restore_from_a_page_loaded_before_someone_elses_save_is_refused(
     assert forum.title == "Someone else's"
 
 
+def test_a_restore_that_races_someone_elses_save_is_refused_by_the_write(
+    admin_client, barcelona, race_past_the_form_check
+):
+    forum = _forum(barcelona, title="Original")
+    forum.title = "Second"
+    forum.save()
+    revert_url = admin_url(Forum, "simple_history", forum.pk, forum.history.earliest().history_id)
+    page = admin_client.get(revert_url)
+    forum.title = "Someone else's"
+    forum.save()
+    response = admin_client.post(revert_url, form_data(page))
+    assert race_past_the_form_check  # only the write could see it
+    assert response.status_code == 200
+    text = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "title: Second → Someone else's" in text
+    forum.refresh_from_db()
+    assert (forum.title, forum.version) == ("Someone else's", 3)
+
+
 def test_a_stale_form_save_is_refused_and_nothing_changes(admin_client, barcelona):
     forum = _forum(barcelona, title="Original", summary="Original summary")
     url = admin_url(Forum, "change", forum.pk)

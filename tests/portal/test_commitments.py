@@ -5,9 +5,13 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cities.models import CityStaffMembership
+from commitments import services
 from commitments.models import Commitment
+from tests import builders
+from tests.curation import _form_values
 
 PUBLISHED = Commitment.PublicationState.PUBLISHED
 
@@ -276,4 +280,127 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict_and_nothing_is_overw
     if state == "draft":
         assert "Their version: title: Original title → First person&#x27;s title." in body
     else:
-        assert "Their version: title (awaiting review): First person&#x27;s title." in body
+        assert (
+            "Their version: title (awaiting review): Original title → First person&#x27;s title."
+            in body
+        )
+
+
+def _their_save(commitment, user, *, housing, document):
+    """The other person's save: status, outcome document and themes (and, on a
+    published commitment, a proposed title)."""
+    theirs = Commitment.objects.get(pk=commitment.pk)
+    if theirs.publication_state == PUBLISHED:
+        theirs.outcome_document = document
+        services.propose_changes(
+            commitment=theirs,
+            user=user,
+            changes={"title": "Their title", "status": "in_progress"},
+            replace=True,
+        )
+    else:
+        theirs.title = "Their title"
+        theirs.status = Commitment.Status.IN_PROGRESS
+        theirs.outcome_document = document
+        theirs.save()
+    theirs.themes.set([housing])
+
+
+def _conflict_text(response):
+    return " ".join(response.context["form"].non_field_errors())
+
+
+@pytest.mark.parametrize("found_by", ["form check", "write"])
+@pytest.mark.parametrize("state", ["draft", "published"])
+def test_after_a_conflict_the_form_names_their_changes_in_words_and_saves_again(
+    client, barcelona_staff, second_barcelona_staff, make_commitment, barcelona, state,
+    found_by, race_past_the_form_check,
+):  # fmt: skip
+    if found_by == "form check":
+        race_past_the_form_check.append("no race")
+    housing = builders.theme("housing")
+    document = builders.outcome("call-of-barcelona", title="Call of Barcelona")
+    commitment = make_commitment(barcelona, "Original title", state, description="Original")
+    client.force_login(barcelona_staff)
+    mine = _form_data(commitment, description="My description")  # loaded now
+    _their_save(commitment, second_barcelona_staff, housing=housing, document=document)
+    current = Commitment.objects.get(pk=commitment.pk)
+
+    response = client.post(_edit_url(commitment), mine)
+
+    assert response.status_code == 200
+    text = _conflict_text(response)
+    assert "Someone else saved this record while you were editing it" in text
+    # Their values in words: labels and names, never codes or ids.
+    if state == "draft":
+        assert "title: Original title → Their title" in text
+    else:
+        assert "title (awaiting review): Original title → Their title" in text
+    assert "status: planned → in progress" in text
+    assert "outcome document: – → Call of Barcelona" in text
+    assert "themes: – → Housing" in text
+    assert "in_progress" not in text
+    # Nothing of mine was written, neither the fields nor the themes.
+    commitment.refresh_from_db()
+    assert (commitment.version, commitment.description) == (current.version, "Original")
+    assert "My description" not in str(commitment.pending_changes)
+    assert list(commitment.themes.all()) == [housing]
+
+    # The form is at the current version, with their values where I changed nothing
+    # and mine where I did: saved again as shown, it keeps both.
+    form = response.context["form"]
+    assert form["loaded_version"].value() == str(current.version)
+    assert (form["title"].value(), form["status"].value()) == ("Their title", "in_progress")
+    assert form["outcome_document"].value() == str(document.pk)
+    assert form["themes"].value() == [str(housing.pk)]
+    assert form["description"].value() == "My description"
+    again = {}
+    _form_values(form, again)
+    assert client.post(_edit_url(commitment), again).status_code == 302
+    commitment.refresh_from_db()
+    proposed = {**commitment.__dict__, **commitment.pending_changes}
+    assert (proposed["title"], proposed["description"]) == ("Their title", "My description")
+    assert (commitment.status, commitment.outcome_document) == ("in_progress", document)
+    assert list(commitment.themes.all()) == [housing]
+    assert commitment.version == current.version + 1
+
+
+def test_a_conflict_found_by_the_write_changes_neither_fields_nor_themes(
+    client, barcelona_staff, make_commitment, barcelona, race_past_the_form_check
+):
+    housing, health = builders.theme("housing"), builders.theme("health")
+    commitment = make_commitment(barcelona, "Original title")
+    commitment.themes.set([housing])
+    client.force_login(barcelona_staff)
+    mine = _form_data(commitment, title="Mine", themes=[str(health.pk)])
+    theirs = Commitment.objects.get(pk=commitment.pk)
+    theirs.description = "Theirs"
+    theirs.save()
+    kept = commitment.history.count()
+
+    response = client.post(_edit_url(commitment), mine)
+
+    assert race_past_the_form_check  # the form's own check was passed
+    assert response.status_code == 200
+    assert "description: – → Theirs" in _conflict_text(response)
+    commitment.refresh_from_db()
+    assert (commitment.title, commitment.description) == ("Original title", "Theirs")
+    assert list(commitment.themes.all()) == [housing]
+    assert commitment.history.count() == kept  # no history of the refused save
+
+
+def test_the_conflict_is_told_in_the_visitors_language(
+    client, barcelona_staff, make_commitment, barcelona
+):
+    commitment = make_commitment(barcelona, "Original title")
+    client.force_login(barcelona_staff)
+    mine = _form_data(commitment, description="Mi texto")
+    theirs = Commitment.objects.get(pk=commitment.pk)
+    theirs.status = Commitment.Status.IN_PROGRESS
+    theirs.save()
+    # The request activates Spanish in this thread; the override puts English back.
+    with translation.override("es"):
+        response = client.post(_edit_url(commitment), mine)
+    text = _conflict_text(response)
+    assert "Otra persona guardó este registro mientras usted lo editaba" in text
+    assert "previsto → en curso" in text
