@@ -474,10 +474,19 @@ class RelocationSerializer(RecordSerializer):
     origin = CityLinkSerializer(read_only=True)
     destination = CityLinkSerializer(read_only=True)
     relocated = serializers.IntegerField(
-        read_only=True, help_text="People relocated so far (sum of the transfers)."
+        read_only=True,
+        help_text="People relocated so far: the transfers confirmed by both cities.",
     )
     remaining = serializers.IntegerField(
-        read_only=True, help_text="People pledged and not yet relocated."
+        read_only=True,
+        help_text="People pledged and not yet reported as moved "
+        "(pledged = relocated + awaiting_confirmation + remaining).",
+    )
+    awaiting_confirmation = serializers.IntegerField(
+        source="awaiting",
+        read_only=True,
+        help_text="People reported as moved whose transfer awaits the other city's "
+        "confirmation; not counted in relocated.",
     )
     network = NetworkSerializer(read_only=True, allow_null=True)
     framework_item = FrameworkItemLinkSerializer(
@@ -493,6 +502,7 @@ class RelocationSerializer(RecordSerializer):
             "people_pledged", "relocated", "remaining", "network", "framework_item",
             "signed_on", "signed_precision", "period_start", "period_end", "status", "notes",
             "transfers", "source_url", "source_citation", "updated_at",
+            "awaiting_confirmation",
         ]  # fmt: skip
         extra_kwargs = {
             "population_group": {"help_text": "Who is to be relocated."},

@@ -4,7 +4,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import ExpressionWrapper, F, Max, Q, Sum, Value
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -310,12 +320,91 @@ class ProgressUpdate(TimestampedModel):
         super().save(*args, **kwargs)
 
 
+# People relocated: ONE definition, used by the agreement page, the lists, the home
+# page, the charts, the API, the downloads and the feeds.
+#
+# A transfer counts as relocated once it is confirmed (``confirmed_at`` is set): one
+# party city reports it and the other confirms it. A transfer the secretariat entered
+# (``reported_by_city`` empty) counts on the same condition, so no figure rests on one
+# side's word alone; until then it is shown beside the total as awaiting confirmation.
+# The pledge limit is another matter: it counts every transfer, confirmed or not
+# (``agreement.transfers.people()``), so that what is awaiting confirmation can never
+# push the total past the pledge once it is confirmed.
+RELOCATED = Q(confirmed_at__isnull=False)
+
+
+class TransferQuerySet(models.QuerySet):
+    def relocated(self):
+        """Transfers that count as relocated (see ``RELOCATED``)."""
+        return self.filter(RELOCATED)
+
+    def awaiting_confirmation(self):
+        """Transfers reported and not yet confirmed: shown beside, never in, the total."""
+        return self.exclude(RELOCATED)
+
+    def people(self):
+        """Sum of ``people`` over these transfers (0 when there are none)."""
+        return self.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+
+
+def people_of(transfers):
+    """A subquery: the people of ``transfers`` (a Transfer queryset) per agreement row."""
+    return Coalesce(
+        Subquery(
+            transfers.filter(agreement=OuterRef("pk"))
+            .order_by()
+            .values("agreement")
+            .annotate(total=Sum("people"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
 class RelocationAgreementQuerySet(models.QuerySet):
     def with_totals(self):
-        """Annotates ``relocated`` (sum of transfers) and ``remaining`` (derived)."""
+        """Annotates the agreement's figures, each from the one definition above:
+
+        - ``relocated``: people of confirmed transfers;
+        - ``awaiting``: people reported and awaiting confirmation, split by who
+          reported them into ``awaiting_by_origin``, ``awaiting_by_destination`` and
+          ``awaiting_by_secretariat``;
+        - ``remaining``: people pledged and not yet reported at all, so that
+          pledged = relocated + awaiting + remaining.
+
+        Subqueries, not a join: a join with the transfers would multiply rows that
+        another join (staff memberships, themes) also multiplies.
+        """
+        pending = Transfer.objects.awaiting_confirmation()
         return self.annotate(
-            relocated=Coalesce(Sum("transfers__people"), Value(0)),
-        ).annotate(remaining=F("people_pledged") - F("relocated"))
+            relocated=people_of(Transfer.objects.relocated()),
+            awaiting_by_origin=people_of(pending.filter(reported_by_city=OuterRef("origin"))),
+            awaiting_by_destination=people_of(
+                pending.filter(reported_by_city=OuterRef("destination"))
+            ),
+            awaiting_by_secretariat=people_of(pending.filter(reported_by_city__isnull=True)),
+        ).annotate(
+            awaiting=F("awaiting_by_origin")
+            + F("awaiting_by_destination")
+            + F("awaiting_by_secretariat"),
+            remaining=F("people_pledged")
+            - F("relocated")
+            - F("awaiting_by_origin")
+            - F("awaiting_by_destination")
+            - F("awaiting_by_secretariat"),
+        )
+
+    def people_totals(self):
+        """(pledged, relocated, awaiting, number of agreements) of these agreements, in
+        one query: the figures of the home page and the charts' summaries."""
+        totals = self.order_by().aggregate(
+            pledged=Coalesce(Sum("people_pledged"), Value(0)),
+            relocated=Coalesce(Sum(people_of(Transfer.objects.relocated())), Value(0)),
+            awaiting=Coalesce(Sum(people_of(Transfer.objects.awaiting_confirmation())), Value(0)),
+            count=models.Count("pk"),
+        )
+        return totals
 
     def for_user(self, user):
         """Agreements a user may record transfers for: their cities on either side."""
@@ -439,7 +528,46 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
     def relocated_total(self):
         if hasattr(self, "relocated"):
             return self.relocated
-        return self.transfers.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+        return self.transfers.relocated().people()
+
+    def awaiting_confirmation(self):
+        """Who reported the people awaiting confirmation, and who must confirm them:
+        a list of {"people", "reported_by", "to_confirm"} (city names; the secretariat's
+        transfers wait for both cities). Reads the prefetched transfers if there are."""
+        if hasattr(self, "awaiting_by_origin"):
+            by = {
+                "origin": self.awaiting_by_origin,
+                "destination": self.awaiting_by_destination,
+                "secretariat": self.awaiting_by_secretariat,
+            }
+        else:
+            by = {"origin": 0, "destination": 0, "secretariat": 0}
+            for transfer in self.transfers.all():
+                if transfer.confirmed_at is not None:
+                    continue
+                if transfer.reported_by_city_id == self.origin_id:
+                    by["origin"] += transfer.people
+                elif transfer.reported_by_city_id == self.destination_id:
+                    by["destination"] += transfer.people
+                else:
+                    by["secretariat"] += transfer.people
+        rows = []
+        if by["origin"]:
+            rows.append(
+                {
+                    "people": by["origin"],
+                    "reported_by": self.origin,
+                    "to_confirm": self.destination,
+                }
+            )
+        if by["destination"]:
+            rows.append(
+                {"people": by["destination"], "reported_by": self.destination,
+                 "to_confirm": self.origin}
+            )  # fmt: skip
+        if by["secretariat"]:
+            rows.append({"people": by["secretariat"], "reported_by": None, "to_confirm": None})
+        return rows
 
     def clean(self):
         super().clean()
@@ -451,11 +579,12 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The end of the period cannot be before its start.")
         if self.pk and self.people_pledged is not None:
-            relocated = self.transfers.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
-            if relocated > self.people_pledged:
+            # Every transfer counts against the pledge, confirmed or not.
+            reported = self.transfers.people()
+            if reported > self.people_pledged:
                 errors["people_pledged"] = _(
                     "%(relocated)d people have already been relocated; the pledge cannot be lower."
-                ) % {"relocated": relocated}
+                ) % {"relocated": reported}
         if errors:
             raise ValidationError(errors)
 
@@ -504,6 +633,8 @@ class Transfer(TimestampedModel):
     )
     history = HistoricalRecords()
 
+    objects = TransferQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("transfer")
@@ -531,9 +662,8 @@ class Transfer(TimestampedModel):
                 "A transfer cannot be dated before the agreement was signed (%(d)s)."
             ) % {"d": agreement.signed_display}
         if agreement and self.people and "people" not in errors:
-            others = agreement.transfers.exclude(pk=self.pk).aggregate(
-                total=Coalesce(Sum("people"), Value(0))
-            )["total"]
+            # Every transfer counts against the pledge, confirmed or not.
+            others = agreement.transfers.exclude(pk=self.pk).people()
             if others + self.people > agreement.people_pledged:
                 errors["people"] = _(
                     "This would bring the people relocated to %(total)d, more than the "

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -192,8 +193,25 @@ def verify_update(update, user):
     return update
 
 
-def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes=""):
-    """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge."""
+def _confirming_cities(agreement, reported_by_city):
+    """Who must confirm a transfer: the other party city, or both for the secretariat's."""
+    if reported_by_city is None:
+        return [agreement.origin, agreement.destination]
+    if reported_by_city.pk == agreement.origin_id:
+        return [agreement.destination]
+    return [agreement.origin]
+
+
+@transaction.atomic
+def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes="",
+                    site_url=""):  # fmt: skip
+    """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge.
+
+    The city that must confirm it is told by email, with the links to the portal page
+    where it confirms and to the agreement's public page (``site_url`` makes them
+    absolute, e.g. ``https://example.org``). The people count as relocated only once
+    confirmed (``commitments.models.RELOCATED``).
+    """
     if reported_by_city is not None and reported_by_city.pk not in (
         agreement.origin_id,
         agreement.destination_id,
@@ -215,6 +233,30 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
     )
     transfer.full_clean()
     transfer.save()
+    reporter = reported_by_city.name if reported_by_city else _("The secretariat")
+    for city in _confirming_cities(agreement, reported_by_city):
+        _notify(
+            _staff_emails(city),
+            _("Transfer to confirm: %(origin)s → %(destination)s")
+            % {"origin": agreement.origin.name, "destination": agreement.destination.name},
+            _(
+                "%(reporter)s reported that %(people)d people moved on %(date)s under the "
+                "agreement %(origin)s → %(destination)s. They count as relocated once "
+                "%(city)s confirms the transfer.\n\n"
+                "Confirm it in the portal: %(portal)s\n"
+                "The agreement: %(page)s"
+            )
+            % {
+                "reporter": reporter,
+                "people": people,
+                "date": date.isoformat(),
+                "origin": agreement.origin.name,
+                "destination": agreement.destination.name,
+                "city": city.name,
+                "portal": site_url + reverse("portal:dashboard"),
+                "page": site_url + agreement.get_absolute_url(),
+            },
+        )
     return transfer
 
 

@@ -132,6 +132,7 @@ RELOCATIONS = Listing(
         Column("notes", lambda a: a.notes),
         Column("source_url", lambda a: a.source_url),
         Column("url", lambda a: a.get_absolute_url(), absolute_url=True),
+        Column("people_awaiting_confirmation", lambda a: a.awaiting),
     ),
     decorate=_decorate_agreements,
     download_decorate=lambda qs: _decorate_agreements(qs).select_related("framework_item"),

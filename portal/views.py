@@ -464,7 +464,12 @@ def transfer_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_transfer(agreement, request.user, **form.cleaned_data)
+            services.record_transfer(
+                agreement,
+                request.user,
+                **form.cleaned_data,
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
         except ValidationError as error:
             # Someone else's transfer got in first: the pledge check under lock says so.
             form.add_error(None, error)

@@ -42,6 +42,7 @@ COLUMNS = {
         "destination_country", "population_group", "people_pledged", "people_relocated",
         "people_remaining", "status", "network", "framework_item", "signed_on",
         "period_start", "period_end", "notes", "source_url", "url",
+        "people_awaiting_confirmation",
     ],
 }  # fmt: skip
 
