@@ -15,6 +15,7 @@ from core.admin import (
     acting_city_ids,
 )
 from core.permissions import is_curator
+from core.text import render_markdown
 
 from . import services
 from .models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
@@ -81,6 +82,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     search_fields = ("title", "city__name", "=id")
     autocomplete_fields = ["city", "outcome_document", "themes", "framework_items", "clauses"]
     readonly_fields = (
+        "description_preview",
         "publication_state",
         "submitted_at",
         "published_at",
@@ -99,6 +101,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
                     "clauses",
                     "title",
                     "description",
+                    "description_preview",
                     "themes",
                     "framework_items",
                 )
@@ -156,6 +159,11 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
 
     def has_review_permission(self, request):
         return is_curator(request.user) and self.has_change_permission(request)
+
+    @admin.display(description=_("description as shown"))
+    def description_preview(self, obj):
+        # The same sanitized Markdown as the public page, the feeds and the portal.
+        return render_markdown(obj.description) if obj else ""
 
     def get_export_queryset(self, request):
         return (
@@ -319,8 +327,20 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
     list_select_related = ("commitment__city",)
     search_fields = ("commitment__title", "commitment__city__name", "=commitment__id")
     autocomplete_fields = ["commitment"]
-    readonly_fields = ("reported_by", "verified_by", "verified_at", "created_at", "updated_at")
+    readonly_fields = (
+        "text_preview",
+        "reported_by",
+        "verified_by",
+        "verified_at",
+        "created_at",
+        "updated_at",
+    )
     actions = ["verify_selected"]
+
+    @admin.display(description=_("text as shown"))
+    def text_preview(self, obj):
+        # The same sanitized Markdown as the public page, the feeds and the portal.
+        return render_markdown(obj.text) if obj else ""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -111,7 +111,9 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         help_text=_("Clauses of the outcome document that this commitment answers."),
     )
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown; sanitized when shown.")
+    )
     themes = models.ManyToManyField(
         Theme, related_name="commitments", blank=True, verbose_name=_("themes")
     )
@@ -148,7 +150,9 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. EUR or USD.")
     )
     resources_note = models.TextField(
-        _("resources"), blank=True, help_text=_("Where additional resources are required.")
+        _("resources"),
+        blank=True,
+        help_text=_("Where additional resources are required (plain text)."),
     )
     publication_state = models.CharField(
         _("publication state"),
@@ -258,7 +262,7 @@ class ProgressUpdate(TimestampedModel):
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
     )
     date = models.DateField(_("date"))
-    text = models.TextField(_("what happened"))
+    text = models.TextField(_("what happened"), help_text=_("Markdown; sanitized when shown."))
     percent = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
