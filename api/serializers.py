@@ -415,7 +415,8 @@ class CommitmentSerializer(RecordSerializer):
         help_text="Past its target date and neither achieved nor withdrawn."
     )
     stale = serializers.SerializerMethodField(
-        help_text="Open, and no progress reported for a long time."
+        help_text="Open, and no progress update for STALE_AFTER_DAYS since its last "
+        "update or, if it has none, since publication."
     )
     last_update_on = serializers.DateField(
         read_only=True, allow_null=True, help_text="Date of the latest progress update."

@@ -5,17 +5,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import (
-    ExpressionWrapper,
+    Case,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,29 +50,65 @@ class CommitmentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(city__staff_memberships__user=user)
 
-    def with_flags(self, today=None):
-        """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale`` (derived, not stored)."""
-        today = today or timezone.localdate()
+    # Overdue and stale are derived, not stored: one definition each, used by the pages,
+    # the filters, the downloads and the API.
+    def _flag_aliases(self, today):
         closed = [Commitment.Status.ACHIEVED, Commitment.Status.WITHDRAWN]
-        return self.annotate(
-            last_update_on=Max("updates__date"),
-            is_overdue=ExpressionWrapper(
-                Q(target_date__lt=today) & ~Q(status__in=closed),
+        cutoff = stale_cutoff(today)
+        return self.alias(
+            _last_update_on=Subquery(
+                ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
+                .order_by("-date")
+                .values("date")[:1]
+            ),
+            # A commitment that never had an update is stale counting from its
+            # publication (from its creation while it is not published).
+            _stale_since=TruncDate(Coalesce("published_at", "created_at")),
+        ).alias(
+            # CASE, not a bare condition: never NULL (no target date, no update), so
+            # that "not overdue" and "not stale" select the complement exactly.
+            _is_overdue=Case(
+                When(Q(target_date__lt=today) & ~Q(status__in=closed), then=Value(True)),
+                default=Value(False),
                 output_field=models.BooleanField(),
             ),
-        ).annotate(
-            is_stale=ExpressionWrapper(
-                ~Q(status__in=closed)
-                & (
-                    Q(last_update_on__lt=stale_cutoff(today))
-                    | (
-                        Q(last_update_on__isnull=True)
-                        & Q(created_at__date__lt=stale_cutoff(today))
-                    )
+            _is_stale=Case(
+                When(
+                    ~Q(status__in=closed)
+                    & (
+                        Q(_last_update_on__lt=cutoff)
+                        | (Q(_last_update_on__isnull=True) & Q(_stale_since__lt=cutoff))
+                    ),
+                    then=Value(True),
                 ),
+                default=Value(False),
                 output_field=models.BooleanField(),
-            )
+            ),
         )
+
+    def with_flags(self, today=None):
+        """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale``.
+
+        Stale: open (neither achieved nor withdrawn) and no progress update for
+        STALE_AFTER_DAYS since its last update or, if it has none, since publication.
+        Overdue: open and past its target date.
+        """
+        today = today or timezone.localdate()
+        return self._flag_aliases(today).annotate(
+            last_update_on=F("_last_update_on"),
+            is_overdue=F("_is_overdue"),
+            is_stale=F("_is_stale"),
+        )
+
+    def overdue(self, value=True, today=None):
+        """Overdue commitments (``value=False``: those that are not)."""
+        qs = self._flag_aliases(today or timezone.localdate())
+        return qs.filter(_is_overdue=value)
+
+    def stale(self, value=True, today=None):
+        """Stale commitments (``value=False``: those that are not)."""
+        qs = self._flag_aliases(today or timezone.localdate())
+        return qs.filter(_is_stale=value)
 
 
 class Commitment(SourcedModel, TimestampedModel, VersionedModel):

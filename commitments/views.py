@@ -79,6 +79,7 @@ COMMITMENTS = Listing(
     decorate=lambda qs: qs.with_flags(),
     download_decorate=lambda qs: qs.with_flags().select_related("outcome_document__forum"),
     download_many={"theme_slugs": "themes__slug", "framework_codes": "framework_items__code"},
+    flags=("overdue", "stale"),
 )
 
 

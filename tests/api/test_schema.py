@@ -55,6 +55,8 @@ FILTERS = {
         "outcome",
         "forum",
         "year",
+        "overdue",
+        "stale",
     },  # fmt: skip
     "/api/relocations/": {
         "q",

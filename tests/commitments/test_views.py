@@ -95,8 +95,10 @@ def test_the_list_shows_city_status_progress_and_marks(client, barcelona):
         barcelona, title="Late plan", status="in_progress", progress=40,
         target_date=datetime.date(2001, 1, 1),
     )  # fmt: skip
+    # Stale counts from publication when there is no update (issue 10).
     Commitment.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=800)
+        created_at=timezone.now() - datetime.timedelta(days=800),
+        published_at=timezone.now() - datetime.timedelta(days=800),
     )
 
     html = client.get("/commitments/").content.decode()
