@@ -386,7 +386,12 @@ class ProgressUpdateSerializer(RecordSerializer):
             "self_reported",
             "verified",
             "verified_at",
+            "evidence_file",
         ]
+        extra_kwargs = {
+            "text": {"help_text": "What happened (Markdown)."},
+            "evidence_file": {"help_text": "Link to a PDF that shows it, if any (else null)."},
+        }
 
 
 class ClauseRefSerializer(RecordSerializer):
@@ -524,7 +529,10 @@ class FrameworkItemSerializer(RecordSerializer):
 
     class Meta:
         model = FrameworkItem
-        fields = ["code", "title", "description", "parent", "commitments_count"]
+        fields = [
+            "code", "title", "description", "parent", "commitments_count", "source_url",
+            "source_citation",
+        ]  # fmt: skip
 
 
 class FrameworkSerializer(RecordSerializer):

@@ -46,6 +46,7 @@ class ProgressUpdateInline(CuratedTabularInline):
         "percent",
         "text",
         "evidence_url",
+        "evidence_file",
         "reported_by_city",
         "verified",
         "reported_by",

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import (
     Case,
@@ -25,7 +25,7 @@ from cities.models import City, Network
 from core.dates import DatePrecision, format_partial_date, truncate
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 from core.permissions import is_curator
-from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme
+from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme, validate_pdf
 
 
 def stale_cutoff(today=None):
@@ -292,7 +292,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
 class ProgressUpdate(TimestampedModel):
     """A dated report of progress on a commitment: the public timeline."""
 
-    VERIFIED_CONTENT = ("date", "text", "percent", "evidence_url")
+    VERIFIED_CONTENT = ("date", "text", "percent", "evidence_url", "evidence_file")
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
@@ -303,6 +303,14 @@ class ProgressUpdate(TimestampedModel):
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    # Checked like an outcome document's PDF: extension, size and the PDF magic bytes.
+    evidence_file = models.FileField(
+        _("evidence document (PDF)"),
+        upload_to="evidence/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+        help_text=_("A PDF that shows it, if any; shown publicly with the update."),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -19,7 +19,8 @@ from .models import Commitment, ProgressUpdate, Transfer
 
 # Fields of a published commitment whose change waits for a curator's review.
 REVIEWED_FIELDS = ("title", "description", "start_date", "target_date", "resources_needed",
-                   "resources_secured", "currency", "resources_note")  # fmt: skip
+                   "resources_secured", "currency", "resources_note", "source_url",
+                   "source_citation")  # fmt: skip
 
 
 def _curator_emails():
@@ -158,7 +159,7 @@ def reject_pending_changes(commitment, user, comment=""):
 
 @transaction.atomic
 def add_progress_update(commitment, user, *, date, text, percent, evidence_url="",
-                        reported_by_city=True):  # fmt: skip
+                        evidence_file=None, reported_by_city=True):  # fmt: skip
     """A progress update is public at once (marked as reported by the city)."""
     update = ProgressUpdate(
         commitment=commitment,
@@ -166,6 +167,7 @@ def add_progress_update(commitment, user, *, date, text, percent, evidence_url="
         text=text,
         percent=percent,
         evidence_url=evidence_url,
+        evidence_file=evidence_file,
         reported_by=user,
         reported_by_city=reported_by_city,
     )

@@ -46,6 +46,8 @@ COMMITMENT_FIELDS = [
     "resources_secured",
     "currency",
     "resources_note",
+    "source_url",
+    "source_citation",
 ]
 
 
@@ -69,6 +71,12 @@ class CommitmentForm(PortalForm, VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["source_url"].help_text = _(
+            "Optional: where a reader can check this commitment (a link)…"
+        )
+        self.fields["source_citation"].help_text = _(
+            "…or a citation: author, title, publisher and date."
+        )
         # The database refuses negative amounts; say so by the field, in words.
         for name in ("resources_needed", "resources_secured"):
             self.fields[name].validators.append(MinValueValidator(0))
@@ -148,11 +156,12 @@ class RejectChangesForm(PortalForm, forms.Form):
 class ProgressUpdateForm(PortalForm, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
-        fields = ["date", "text", "percent", "evidence_url"]
+        fields = ["date", "text", "percent", "evidence_url", "evidence_file"]
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "text": _("What happened since the last update (Markdown)."),
             "evidence_url": _("A public page or document that shows it, if any."),
+            "evidence_file": _("Or a PDF that shows it (10 MB at most); it is public."),
         }
 
     def __init__(self, *args, commitment, **kwargs):

@@ -334,7 +334,9 @@ def update_create(request, pk):
         Commitment.objects.for_user(request.user).published().select_related("city"), pk=pk
     )
     form = ProgressUpdateForm(
-        request.POST if request.method == "POST" else None, commitment=commitment
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        commitment=commitment,
     )
     if request.method == "POST" and form.is_valid():
         try:

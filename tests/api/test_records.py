@@ -98,6 +98,7 @@ def test_commitment_with_its_progress_updates(api, network):
             "self_reported": True,
             "verified": False,
             "verified_at": None,
+            "evidence_file": None,
         }
     ]
     assert body["last_update_on"] == "2016-01-01"
