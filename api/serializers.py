@@ -375,6 +375,7 @@ class ProgressUpdateSerializer(RecordSerializer):
     verified = serializers.BooleanField(
         read_only=True, help_text="Checked by the forum secretariat."
     )
+    date = PartialDateField("date", "date_precision", allow_null=False)
 
     class Meta:
         model = ProgressUpdate
@@ -387,6 +388,7 @@ class ProgressUpdateSerializer(RecordSerializer):
             "verified",
             "verified_at",
             "evidence_file",
+            "date_precision",
         ]
         extra_kwargs = {
             "text": {"help_text": "What happened (Markdown)."},
@@ -429,6 +431,8 @@ class CommitmentSerializer(RecordSerializer):
     updates = ProgressUpdateSerializer(
         many=True, read_only=True, help_text="Progress updates, latest first."
     )
+    start_date = PartialDateField("start_date", "start_precision")
+    target_date = PartialDateField("target_date", "target_precision")
 
     class Meta:
         model = Commitment
@@ -437,12 +441,11 @@ class CommitmentSerializer(RecordSerializer):
             "clauses", "themes", "framework_items", "status", "start_date", "target_date",
             "progress", "overdue", "stale", "last_update_on", "resources_needed",
             "resources_secured", "currency", "resources_note", "updates", "published_at",
-            "updated_at", "source_url", "source_citation",
+            "updated_at", "source_url", "source_citation", "start_precision",
+            "target_precision",
         ]  # fmt: skip
         extra_kwargs = {
             "description": {"help_text": "What the city commits to (Markdown)."},
-            "start_date": {"help_text": "When the work started or is to start."},
-            "target_date": {"help_text": "When the city aims to achieve it."},
             "resources_needed": {"help_text": "Amount needed, as a decimal string."},
             "resources_secured": {"help_text": "Amount secured, as a decimal string."},
         }
@@ -465,10 +468,13 @@ class TransferSerializer(RecordSerializer):
     confirmed = serializers.SerializerMethodField(
         help_text="Confirmed by the other city of the agreement."
     )
+    date = PartialDateField("date", "date_precision", allow_null=False)
 
     class Meta:
         model = Transfer
-        fields = ["date", "people", "reported_by_city", "confirmed", "confirmed_at"]
+        fields = [
+            "date", "people", "reported_by_city", "confirmed", "confirmed_at", "date_precision",
+        ]  # fmt: skip
 
     def get_confirmed(self, transfer) -> bool:
         return transfer.confirmed_at is not None

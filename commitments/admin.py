@@ -108,7 +108,17 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
                 )
             },
         ),
-        (_("Progress"), {"fields": ("status", "progress", "start_date", "target_date")}),
+        (
+            _("Progress"),
+            {
+                "fields": (
+                    "status",
+                    "progress",
+                    ("start_date", "start_precision"),
+                    ("target_date", "target_precision"),
+                )
+            },
+        ),
         (
             _("Resources"),
             {"fields": ("resources_needed", "resources_secured", "currency", "resources_note")},
@@ -416,7 +426,14 @@ class TransferInlineFormSet(ParentCachedInlineFormSet):
 class TransferInline(CuratedTabularInline):
     model = Transfer
     formset = TransferInlineFormSet
-    fields = ("date", "people", "notes", "reported_by_city", "reported_by", "confirmed_at")
+    fields = (
+        "date",
+        "people",
+        "notes",
+        "reported_by_city",
+        "reported_by",
+        "confirmed_at",
+    )
     readonly_fields = ("reported_by", "confirmed_at")
     autocomplete_fields = ["reported_by_city"]
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Network
-from core.dates import DatePrecision, format_partial_date, truncate
+from core.dates import DatePrecision, coarser_precision, format_partial_date, truncate
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 from core.permissions import is_curator
 from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme, validate_pdf
@@ -160,7 +160,19 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("precision of the start date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_precision = models.CharField(
+        _("precision of the target date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"),
         default=0,
@@ -235,11 +247,15 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
                 condition=~Q(status="achieved") | Q(progress=100),
                 name="commitment_achieved_at_100",
             ),
+            # A target known only to the month or the year is stored as the first day
+            # of its period, so it may precede a start in the same period: clean()
+            # compares such dates at the coarser precision.
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(target_date__isnull=True)
-                | Q(target_date__gte=F("start_date")),
-                name="commitment_target_not_before_start",
+                | Q(target_date__gte=F("start_date"))
+                | ~Q(target_precision=DatePrecision.DAY),
+                name="commitment_target_not_before_start_at_precision",
             ),
             models.CheckConstraint(
                 condition=Q(resources_needed__isnull=True) | Q(resources_needed__gte=0),
@@ -274,8 +290,10 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
             errors["progress"] = _("Progress is a percentage between 0 and 100.")
         if self.status == self.Status.ACHIEVED and self.progress != 100:
             errors["progress"] = _("An achieved commitment is at 100% progress.")
-        if self.start_date and self.target_date and self.target_date < self.start_date:
-            errors["target_date"] = _("The target date cannot be before the start date.")
+        if self.start_date and self.target_date:
+            coarser = coarser_precision(self.start_precision, self.target_precision)
+            if truncate(self.target_date, coarser) < truncate(self.start_date, coarser):
+                errors["target_date"] = _("The target date cannot be before the start date.")
         if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
             errors["currency"] = _("Use a three-letter ISO 4217 code such as EUR.")
         if self.outcome_document_id is None and self.pk is not None and self.clauses.exists():
@@ -283,21 +301,38 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def start_display(self):
+        return format_partial_date(self.start_date, self.start_precision)
+
+    @property
+    def target_display(self):
+        return format_partial_date(self.target_date, self.target_precision)
+
     def save(self, *args, **kwargs):
         if self.currency:
             self.currency = self.currency.upper()
+        self.start_date = truncate(self.start_date, self.start_precision)
+        self.target_date = truncate(self.target_date, self.target_precision)
         super().save(*args, **kwargs)
 
 
 class ProgressUpdate(TimestampedModel):
     """A dated report of progress on a commitment: the public timeline."""
 
-    VERIFIED_CONTENT = ("date", "text", "percent", "evidence_url", "evidence_file")
+    VERIFIED_CONTENT = ("date", "date_precision", "text", "percent", "evidence_url",
+                        "evidence_file")  # fmt: skip
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
     )
     date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("precision of the date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     text = models.TextField(_("what happened"), help_text=_("Markdown; sanitized when shown."))
     percent = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -349,21 +384,31 @@ class ProgressUpdate(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.commitment} – {self.date}"
+        return f"{self.commitment} – {self.date_display}"
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+    def _content(self, name):
+        value = getattr(self, name)
+        # A file compares by its stored name ("" when there is none).
+        return (value.name or "") if name == "evidence_file" else value
 
     def clean(self):
         super().clean()
         if self.percent is not None and not 0 <= self.percent <= 100:
             raise ValidationError({"percent": _("Progress is a percentage between 0 and 100.")})
-        if self.date and self.date > timezone.localdate():
+        if self.date and truncate(self.date, self.date_precision) > timezone.localdate():
             raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
 
     def save(self, *args, **kwargs):
+        self.date = truncate(self.date, self.date_precision)
         # A curator verified what the update said then; once its content changes, the
         # public must not see the new content marked as verified.
         if self.pk is not None and self.verified:
             before = type(self).objects.filter(pk=self.pk).values(*self.VERIFIED_CONTENT).first()
-            if before and any(before[name] != getattr(self, name) for name in before):
+            if before and any(before[name] != self._content(name) for name in before):
                 self.verified, self.verified_by, self.verified_at = False, None, None
         super().save(*args, **kwargs)
 
@@ -651,6 +696,12 @@ class Transfer(TimestampedModel):
         verbose_name=_("agreement"),
     )
     date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("precision of the date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     people = models.PositiveIntegerField(_("people"))
     notes = models.TextField(_("notes"), blank=True)
     reported_by_city = models.ForeignKey(
@@ -694,7 +745,11 @@ class Transfer(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.people} – {self.date}"
+        return f"{self.people} – {self.date_display}"
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
 
     def clean(self):
         """Checks the rules that need the agreement; ``record_transfer`` re-checks under lock."""
@@ -702,10 +757,20 @@ class Transfer(TimestampedModel):
         errors = {}
         if self.people is not None and self.people < 1:
             errors["people"] = _("A transfer moves at least one person.")
-        if self.date and self.date > timezone.localdate():
+        if self.date and truncate(self.date, self.date_precision) > timezone.localdate():
             errors["date"] = _("A transfer cannot be dated in the future.")
         agreement = self.agreement if self.agreement_id else None
-        if agreement and self.date and agreement.signed_on and self.date < agreement.signed_on:
+        # Compared at the coarser of the two precisions: a transfer in "2016" is not
+        # before an agreement signed in June 2016.
+        coarser = coarser_precision(
+            self.date_precision, agreement.signed_precision if agreement else None
+        )
+        if (
+            agreement
+            and self.date
+            and agreement.signed_on
+            and truncate(self.date, coarser) < truncate(agreement.signed_on, coarser)
+        ):
             errors["date"] = _(
                 "A transfer cannot be dated before the agreement was signed (%(d)s)."
             ) % {"d": agreement.signed_display}
@@ -730,5 +795,6 @@ class Transfer(TimestampedModel):
         with transaction.atomic():
             agreement = RelocationAgreement.objects.select_for_update().get(pk=self.agreement_id)
             self.agreement = agreement
+            self.date = truncate(self.date, self.date_precision)
             self.clean()
             super().save(*args, **kwargs)

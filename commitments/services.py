@@ -20,7 +20,7 @@ from .models import Commitment, ProgressUpdate, Transfer
 # Fields of a published commitment whose change waits for a curator's review.
 REVIEWED_FIELDS = ("title", "description", "start_date", "target_date", "resources_needed",
                    "resources_secured", "currency", "resources_note", "source_url",
-                   "source_citation")  # fmt: skip
+                   "source_citation", "start_precision", "target_precision")  # fmt: skip
 
 
 def _curator_emails():
@@ -159,11 +159,13 @@ def reject_pending_changes(commitment, user, comment=""):
 
 @transaction.atomic
 def add_progress_update(commitment, user, *, date, text, percent, evidence_url="",
-                        evidence_file=None, reported_by_city=True):  # fmt: skip
+                        evidence_file=None, date_precision="day",
+                        reported_by_city=True):  # fmt: skip
     """A progress update is public at once (marked as reported by the city)."""
     update = ProgressUpdate(
         commitment=commitment,
         date=date,
+        date_precision=date_precision,
         text=text,
         percent=percent,
         evidence_url=evidence_url,
@@ -206,7 +208,7 @@ def _confirming_cities(agreement, reported_by_city):
 
 @transaction.atomic
 def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes="",
-                    site_url=""):  # fmt: skip
+                    date_precision="day", site_url=""):  # fmt: skip
     """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge.
 
     The city that must confirm it is told by email, with the links to the portal page
@@ -228,6 +230,7 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
     transfer = Transfer(
         agreement=agreement,
         date=date,
+        date_precision=date_precision,
         people=people,
         notes=notes,
         reported_by=user,
@@ -251,7 +254,7 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
             % {
                 "reporter": reporter,
                 "people": people,
-                "date": date.isoformat(),
+                "date": transfer.date_display,
                 "origin": agreement.origin.name,
                 "destination": agreement.destination.name,
                 "city": city.name,

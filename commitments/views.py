@@ -54,8 +54,8 @@ COMMITMENTS = Listing(
         Column("overdue", lambda c: c.is_overdue),
         Column("stale", lambda c: c.is_stale),
         Column("last_update_on", lambda c: c.last_update_on),
-        Column("start_date", lambda c: c.start_date),
-        Column("target_date", lambda c: c.target_date),
+        Column("start_date", lambda c: iso_partial_date(c.start_date, c.start_precision)),
+        Column("target_date", lambda c: iso_partial_date(c.target_date, c.target_precision)),
         Column("outcome", lambda c: c.outcome_document.slug if c.outcome_document else None),
         Column(
             "forum",

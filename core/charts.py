@@ -12,7 +12,6 @@ whatever the number of records.
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import formats
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -438,7 +437,7 @@ def transfers_over_time(agreement):
     pledged = agreement.people_pledged
     rows, running, awaiting, confirmed = [], 0, 0, []
     for transfer in transfers:
-        label = formats.date_format(transfer.date, "DATE_FORMAT")
+        label = transfer.date_display
         if transfer.confirmed_at is None:
             awaiting += transfer.people
             label = _("%(date)s (awaiting confirmation)") % {"date": label}
@@ -463,7 +462,7 @@ def transfers_over_time(agreement):
             "(%(share)s), in %(count)s transfers.",
             len(confirmed),
         ) % {
-            "date": formats.date_format(confirmed[-1].date, "DATE_FORMAT"),
+            "date": confirmed[-1].date_display,
             "relocated": number_format(running, force_grouping=True),
             "pledged": number_format(pledged, force_grouping=True),
             "share": percent(running, pledged),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from cities.models import City
 from commitments.models import Commitment, ProgressUpdate
+from core.dates import iso_partial_date
 from core.text import render_markdown
 
 FEED_LENGTH = 50
@@ -65,8 +66,9 @@ class NetworkUpdatesFeed(Feed):
         )
         if update.verified:
             source = _("%(source)s, verified by a curator") % {"source": source}
+        date = iso_partial_date(update.date, update.date_precision)
         return (
-            f"<p>{escape(update.date.isoformat())} · {escape(update.percent)}% · "
+            f"<p>{escape(date)} · {escape(update.percent)}% · "
             f"{escape(source)}</p>{render_markdown(update.text)}"
         )
 

@@ -99,6 +99,7 @@ def test_commitment_with_its_progress_updates(api, network):
             "verified": False,
             "verified_at": None,
             "evidence_file": None,
+            "date_precision": "day",
         }
     ]
     assert body["last_update_on"] == "2016-01-01"
@@ -130,6 +131,7 @@ def test_relocation_with_transfers_and_totals(api, network):
             },
             "confirmed": False,
             "confirmed_at": None,
+            "date_precision": "day",
         }
     ]
 
