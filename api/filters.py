@@ -11,7 +11,7 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type, build_p
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from core.filters import SearchFilter, YearFilter
+from core.filters import SearchFilter, TrueFalseFilter, YearFilter
 
 REPEAT = "Repeat the parameter for several values (any of them)."
 
@@ -42,6 +42,15 @@ class PublicFilterExtension(DjangoFilterExtension):
             # An empty value names no record: answered 400 like an unknown one.
             schema = build_array_type({**build_basic_type(OpenApiTypes.STR), "minLength": 1})
             description = f"{label}, by {key}. {REPEAT} An unknown {key} is answered 400."
+        elif isinstance(filter_field, TrueFalseFilter):
+            return [
+                build_parameter_type(
+                    name=field_name,
+                    location=OpenApiParameter.QUERY,
+                    description=f"{label}: true or false (anything else is answered 400).",
+                    schema={**build_basic_type(OpenApiTypes.STR), "enum": ["true", "false"]},
+                )
+            ]
         elif isinstance(filter_field, SearchFilter):
             schema = {**build_basic_type(OpenApiTypes.STR), "maxLength": 200}
             description = "Words to search for; a row matches when it contains all of them."

@@ -423,6 +423,7 @@ class ProgressUpdateSerializer(RecordSerializer):
     verified = serializers.BooleanField(
         read_only=True, help_text="Checked by the forum secretariat."
     )
+    date = PartialDateField("date", "date_precision", allow_null=False)
 
     class Meta:
         model = ProgressUpdate
@@ -434,7 +435,13 @@ class ProgressUpdateSerializer(RecordSerializer):
             "self_reported",
             "verified",
             "verified_at",
+            "evidence_file",
+            "date_precision",
         ]
+        extra_kwargs = {
+            "text": {"help_text": "What happened (Markdown)."},
+            "evidence_file": {"help_text": "Link to a PDF that shows it, if any (else null)."},
+        }
 
 
 class ClauseRefSerializer(RecordSerializer):
@@ -463,7 +470,8 @@ class CommitmentSerializer(RecordSerializer):
         help_text="Past its target date and neither achieved nor withdrawn."
     )
     stale = serializers.SerializerMethodField(
-        help_text="Open, and no progress reported for a long time."
+        help_text="Open, and no progress update for STALE_AFTER_DAYS since its last "
+        "update or, if it has none, since publication."
     )
     last_update_on = serializers.DateField(
         read_only=True, allow_null=True, help_text="Date of the latest progress update."
@@ -471,6 +479,8 @@ class CommitmentSerializer(RecordSerializer):
     updates = ProgressUpdateSerializer(
         many=True, read_only=True, help_text="Progress updates, latest first."
     )
+    start_date = PartialDateField("start_date", "start_precision")
+    target_date = PartialDateField("target_date", "target_precision")
 
     class Meta:
         model = Commitment
@@ -479,12 +489,11 @@ class CommitmentSerializer(RecordSerializer):
             "clauses", "themes", "framework_items", "status", "start_date", "target_date",
             "progress", "overdue", "stale", "last_update_on", "resources_needed",
             "resources_secured", "currency", "resources_note", "updates", "published_at",
-            "updated_at", "source_url", "source_citation",
+            "updated_at", "source_url", "source_citation", "start_precision",
+            "target_precision",
         ]  # fmt: skip
         extra_kwargs = {
             "description": {"help_text": "What the city commits to (Markdown)."},
-            "start_date": {"help_text": "When the work started or is to start."},
-            "target_date": {"help_text": "When the city aims to achieve it."},
             "resources_needed": {"help_text": "Amount needed, as a decimal string."},
             "resources_secured": {"help_text": "Amount secured, as a decimal string."},
         }
@@ -507,10 +516,13 @@ class TransferSerializer(RecordSerializer):
     confirmed = serializers.SerializerMethodField(
         help_text="Confirmed by the other city of the agreement."
     )
+    date = PartialDateField("date", "date_precision", allow_null=False)
 
     class Meta:
         model = Transfer
-        fields = ["date", "people", "reported_by_city", "confirmed", "confirmed_at"]
+        fields = [
+            "date", "people", "reported_by_city", "confirmed", "confirmed_at", "date_precision",
+        ]  # fmt: skip
 
     def get_confirmed(self, transfer) -> bool:
         return transfer.confirmed_at is not None
@@ -522,10 +534,19 @@ class RelocationSerializer(RecordSerializer):
     origin = CityLinkSerializer(read_only=True)
     destination = CityLinkSerializer(read_only=True)
     relocated = serializers.IntegerField(
-        read_only=True, help_text="People relocated so far (sum of the transfers)."
+        read_only=True,
+        help_text="People relocated so far: the transfers confirmed by both cities.",
     )
     remaining = serializers.IntegerField(
-        read_only=True, help_text="People pledged and not yet relocated."
+        read_only=True,
+        help_text="People pledged and not yet reported as moved "
+        "(pledged = relocated + awaiting_confirmation + remaining).",
+    )
+    awaiting_confirmation = serializers.IntegerField(
+        source="awaiting",
+        read_only=True,
+        help_text="People reported as moved whose transfer awaits the other city's "
+        "confirmation; not counted in relocated.",
     )
     network = NetworkSerializer(read_only=True, allow_null=True)
     framework_item = FrameworkItemLinkSerializer(
@@ -541,6 +562,7 @@ class RelocationSerializer(RecordSerializer):
             "people_pledged", "relocated", "remaining", "network", "framework_item",
             "signed_on", "signed_precision", "period_start", "period_end", "status", "notes",
             "transfers", "source_url", "source_citation", "updated_at",
+            "awaiting_confirmation",
         ]  # fmt: skip
         extra_kwargs = {
             "population_group": {"help_text": "Who is to be relocated."},
@@ -561,7 +583,10 @@ class FrameworkItemSerializer(RecordSerializer):
 
     class Meta:
         model = FrameworkItem
-        fields = ["code", "title", "description", "parent", "commitments_count"]
+        fields = [
+            "code", "title", "description", "parent", "commitments_count", "source_url",
+            "source_citation",
+        ]  # fmt: skip
 
 
 class FrameworkSerializer(RecordSerializer):

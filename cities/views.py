@@ -42,6 +42,8 @@ CITIES = Listing(
         Column("leader_title", lambda c: c.leader_title),
         Column("networks", lambda c: c.network_slugs),
         Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
+        Column("source_url", lambda c: c.source_url),
+        Column("source_citation", lambda c: c.source_citation),
     ),
     decorate=lambda qs: qs.prefetch_related("networks"),
     download_decorate=lambda qs: qs,

@@ -14,6 +14,7 @@ from core.admin import (
     ParentCachedInlineFormSet,
     VersionedCuratedForm,
 )
+from core.text import render_markdown
 
 from . import review, services
 from .forms import ClausesFormMixin
@@ -62,6 +63,7 @@ class ProgressUpdateInline(CuratedTabularInline):
         "percent",
         "text",
         "evidence_url",
+        "evidence_file",
         "reported_by_city",
         "verified",
         "reported_by",
@@ -96,6 +98,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     search_fields = ("title", "city__name", "=id")
     autocomplete_fields = ["city", "outcome_document", "themes", "framework_items", "clauses"]
     readonly_fields = (
+        "description_preview",
         "pending_changes_display",
         "created_by",
         "created_at",
@@ -111,12 +114,23 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
                     "clauses",
                     "title",
                     "description",
+                    "description_preview",
                     "themes",
                     "framework_items",
                 )
             },
         ),
-        (_("Progress"), {"fields": ("status", "progress", "start_date", "target_date")}),
+        (
+            _("Progress"),
+            {
+                "fields": (
+                    "status",
+                    "progress",
+                    ("start_date", "start_precision"),
+                    ("target_date", "target_precision"),
+                )
+            },
+        ),
         (
             _("Resources"),
             {"fields": ("resources_needed", "resources_secured", "currency", "resources_note")},
@@ -148,6 +162,11 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
 
     def has_review_permission(self, request):
         return self.has_change_permission(request)
+
+    @admin.display(description=_("description as shown"))
+    def description_preview(self, obj):
+        # The same sanitized Markdown as the public page, the feeds and the portal.
+        return render_markdown(obj.description) if obj else ""
 
     def get_export_queryset(self, request):
         return (
@@ -357,8 +376,13 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
     list_select_related = ("commitment__city",)
     search_fields = ("commitment__title", "commitment__city__name", "=commitment__id")
     autocomplete_fields = ["commitment"]
-    readonly_fields = ("reported_by", "created_at", "updated_at")
+    readonly_fields = ("text_preview", "reported_by", "created_at", "updated_at")
     actions = ["verify_selected"]
+
+    @admin.display(description=_("text as shown"))
+    def text_preview(self, obj):
+        # The same sanitized Markdown as the public page, the feeds and the portal.
+        return render_markdown(obj.text) if obj else ""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from core import geo
-from core.filters import PublicFilterSet, SlugMultipleFilter, YearFilter
+from core.filters import PublicFilterSet, SlugMultipleFilter, TrueFalseFilter, YearFilter
 from forums.models import Forum, FrameworkItem, OutcomeDocument, Theme
 
 from .models import Commitment, RelocationAgreement
@@ -39,13 +39,21 @@ class CommitmentFilterSet(PublicFilterSet):
         field_name="outcome_document__forum", queryset=Forum.objects.all(), label=_("Forum")
     )
     year = YearFilter(field_name="start_date__year", label=_("Year started"))
+    overdue = TrueFalseFilter(method="filter_overdue", label=_("Overdue"))
+    stale = TrueFalseFilter(method="filter_stale", label=_("Stale"))
 
     class Meta:
         model = Commitment
         fields = [
             "q", "city", "country", "region", "status", "theme", "framework", "outcome",
-            "forum", "year",
+            "forum", "year", "overdue", "stale",
         ]  # fmt: skip
+
+    def filter_overdue(self, qs, name, value):
+        return qs.overdue(value)
+
+    def filter_stale(self, qs, name, value):
+        return qs.stale(value)
 
 
 class EitherSideFilter(SlugMultipleFilter):

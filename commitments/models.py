@@ -2,20 +2,30 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import ExpressionWrapper, F, Max, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Network
-from core.dates import DatePrecision, format_partial_date, truncate
+from core.dates import DatePrecision, coarser_precision, format_partial_date, truncate
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 from core.permissions import is_curator
-from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme
+from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme, validate_pdf
 
 
 def stale_cutoff(today=None):
@@ -40,29 +50,65 @@ class CommitmentQuerySet(models.QuerySet):
             return self.none()
         return self.filter(city__staff_memberships__user=user)
 
-    def with_flags(self, today=None):
-        """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale`` (derived, not stored)."""
-        today = today or timezone.localdate()
+    # Overdue and stale are derived, not stored: one definition each, used by the pages,
+    # the filters, the downloads and the API.
+    def _flag_aliases(self, today):
         closed = [Commitment.Status.ACHIEVED, Commitment.Status.WITHDRAWN]
-        return self.annotate(
-            last_update_on=Max("updates__date"),
-            is_overdue=ExpressionWrapper(
-                Q(target_date__lt=today) & ~Q(status__in=closed),
+        cutoff = stale_cutoff(today)
+        return self.alias(
+            _last_update_on=Subquery(
+                ProgressUpdate.objects.filter(commitment=OuterRef("pk"))
+                .order_by("-date")
+                .values("date")[:1]
+            ),
+            # A commitment that never had an update is stale counting from its
+            # publication (from its creation while it is not published).
+            _stale_since=TruncDate(Coalesce("published_at", "created_at")),
+        ).alias(
+            # CASE, not a bare condition: never NULL (no target date, no update), so
+            # that "not overdue" and "not stale" select the complement exactly.
+            _is_overdue=Case(
+                When(Q(target_date__lt=today) & ~Q(status__in=closed), then=Value(True)),
+                default=Value(False),
                 output_field=models.BooleanField(),
             ),
-        ).annotate(
-            is_stale=ExpressionWrapper(
-                ~Q(status__in=closed)
-                & (
-                    Q(last_update_on__lt=stale_cutoff(today))
-                    | (
-                        Q(last_update_on__isnull=True)
-                        & Q(created_at__date__lt=stale_cutoff(today))
-                    )
+            _is_stale=Case(
+                When(
+                    ~Q(status__in=closed)
+                    & (
+                        Q(_last_update_on__lt=cutoff)
+                        | (Q(_last_update_on__isnull=True) & Q(_stale_since__lt=cutoff))
+                    ),
+                    then=Value(True),
                 ),
+                default=Value(False),
                 output_field=models.BooleanField(),
-            )
+            ),
         )
+
+    def with_flags(self, today=None):
+        """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale``.
+
+        Stale: open (neither achieved nor withdrawn) and no progress update for
+        STALE_AFTER_DAYS since its last update or, if it has none, since publication.
+        Overdue: open and past its target date.
+        """
+        today = today or timezone.localdate()
+        return self._flag_aliases(today).annotate(
+            last_update_on=F("_last_update_on"),
+            is_overdue=F("_is_overdue"),
+            is_stale=F("_is_stale"),
+        )
+
+    def overdue(self, value=True, today=None):
+        """Overdue commitments (``value=False``: those that are not)."""
+        qs = self._flag_aliases(today or timezone.localdate())
+        return qs.filter(_is_overdue=value)
+
+    def stale(self, value=True, today=None):
+        """Stale commitments (``value=False``: those that are not)."""
+        qs = self._flag_aliases(today or timezone.localdate())
+        return qs.filter(_is_stale=value)
 
 
 class Commitment(SourcedModel, TimestampedModel, VersionedModel):
@@ -110,7 +156,9 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         help_text=_("Clauses of the outcome document that this commitment answers."),
     )
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown; sanitized when shown.")
+    )
     themes = models.ManyToManyField(
         Theme, related_name="commitments", blank=True, verbose_name=_("themes")
     )
@@ -121,7 +169,19 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("precision of the start date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_precision = models.CharField(
+        _("precision of the target date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"),
         default=0,
@@ -147,7 +207,9 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. EUR or USD.")
     )
     resources_note = models.TextField(
-        _("resources"), blank=True, help_text=_("Where additional resources are required.")
+        _("resources"),
+        blank=True,
+        help_text=_("Where additional resources are required (plain text)."),
     )
     publication_state = models.CharField(
         _("publication state"),
@@ -199,11 +261,15 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
                 condition=~Q(status="achieved") | Q(progress=100),
                 name="commitment_achieved_at_100",
             ),
+            # A target known only to the month or the year is stored as the first day
+            # of its period, so it may precede a start in the same period: clean()
+            # compares such dates at the coarser precision.
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(target_date__isnull=True)
-                | Q(target_date__gte=F("start_date")),
-                name="commitment_target_not_before_start",
+                | Q(target_date__gte=F("start_date"))
+                | ~Q(target_precision=DatePrecision.DAY),
+                name="commitment_target_not_before_start_at_precision",
             ),
             models.CheckConstraint(
                 condition=Q(resources_needed__isnull=True) | Q(resources_needed__gte=0),
@@ -238,8 +304,10 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
             errors["progress"] = _("Progress is a percentage between 0 and 100.")
         if self.status == self.Status.ACHIEVED and self.progress != 100:
             errors["progress"] = _("An achieved commitment is at 100% progress.")
-        if self.start_date and self.target_date and self.target_date < self.start_date:
-            errors["target_date"] = _("The target date cannot be before the start date.")
+        if self.start_date and self.target_date:
+            coarser = coarser_precision(self.start_precision, self.target_precision)
+            if truncate(self.target_date, coarser) < truncate(self.start_date, coarser):
+                errors["target_date"] = _("The target date cannot be before the start date.")
         if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
             errors["currency"] = _("Use a three-letter ISO 4217 code such as EUR.")
         errors.update(self._clause_errors())
@@ -267,9 +335,19 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
             return {field: _("Choose clauses of the outcome document this commitment answers.")}
         return {field: _("This commitment answers clauses of another outcome document.")}
 
+    @property
+    def start_display(self):
+        return format_partial_date(self.start_date, self.start_precision)
+
+    @property
+    def target_display(self):
+        return format_partial_date(self.target_date, self.target_precision)
+
     def save(self, *args, **kwargs):
         if self.currency:
             self.currency = self.currency.upper()
+        self.start_date = truncate(self.start_date, self.start_precision)
+        self.target_date = truncate(self.target_date, self.target_precision)
         super().save(*args, **kwargs)
 
 
@@ -278,18 +356,33 @@ class ProgressUpdate(TimestampedModel):
 
     #: What a curator's verification vouches for: a change to any of them (moving the
     #: update to another commitment too) takes the verified mark away.
-    VERIFIED_CONTENT = ("commitment_id", "date", "text", "percent", "evidence_url")
+    VERIFIED_CONTENT = ("commitment_id", "date", "date_precision", "text", "percent",
+                        "evidence_url", "evidence_file")  # fmt: skip
     WORKFLOW_FIELDS = ("reported_by_city", "verified", "verified_by", "verified_at")
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
     )
     date = models.DateField(_("date"))
-    text = models.TextField(_("what happened"))
+    date_precision = models.CharField(
+        _("precision of the date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    text = models.TextField(_("what happened"), help_text=_("Markdown; sanitized when shown."))
     percent = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    # Checked like an outcome document's PDF: extension, size and the PDF magic bytes.
+    evidence_file = models.FileField(
+        _("evidence document (PDF)"),
+        upload_to="evidence/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+        help_text=_("A PDF that shows it, if any; shown publicly with the update."),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -328,31 +421,120 @@ class ProgressUpdate(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.commitment} – {self.date}"
+        return f"{self.commitment} – {self.date_display}"
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+    def _content(self, name):
+        value = getattr(self, name)
+        # A file compares by its stored name ("" when there is none).
+        return (value.name or "") if name == "evidence_file" else value
 
     def clean(self):
         super().clean()
         if self.percent is not None and not 0 <= self.percent <= 100:
             raise ValidationError({"percent": _("Progress is a percentage between 0 and 100.")})
-        if self.date and self.date > timezone.localdate():
+        if self.date and truncate(self.date, self.date_precision) > timezone.localdate():
             raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
 
     def save(self, *args, **kwargs):
+        self.date = truncate(self.date, self.date_precision)
         # A curator verified what the update said then; once its content changes, the
         # public must not see the new content marked as verified.
         if self.pk is not None and self.verified:
             before = type(self).objects.filter(pk=self.pk).values(*self.VERIFIED_CONTENT).first()
-            if before and any(before[name] != getattr(self, name) for name in before):
+            if before and any(before[name] != self._content(name) for name in before):
                 self.verified, self.verified_by, self.verified_at = False, None, None
         super().save(*args, **kwargs)
 
 
+# People relocated: ONE definition, used by the agreement page, the lists, the home
+# page, the charts, the API, the downloads and the feeds.
+#
+# A transfer counts as relocated once it is confirmed (``confirmed_at`` is set): one
+# party city reports it and the other confirms it. A transfer the secretariat entered
+# (``reported_by_city`` empty) counts on the same condition, so no figure rests on one
+# side's word alone; until then it is shown beside the total as awaiting confirmation.
+# The pledge limit is another matter: it counts every transfer, confirmed or not
+# (``agreement.transfers.people()``), so that what is awaiting confirmation can never
+# push the total past the pledge once it is confirmed.
+RELOCATED = Q(confirmed_at__isnull=False)
+
+
+class TransferQuerySet(models.QuerySet):
+    def relocated(self):
+        """Transfers that count as relocated (see ``RELOCATED``)."""
+        return self.filter(RELOCATED)
+
+    def awaiting_confirmation(self):
+        """Transfers reported and not yet confirmed: shown beside, never in, the total."""
+        return self.exclude(RELOCATED)
+
+    def people(self):
+        """Sum of ``people`` over these transfers (0 when there are none)."""
+        return self.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+
+
+def people_of(transfers):
+    """A subquery: the people of ``transfers`` (a Transfer queryset) per agreement row."""
+    return Coalesce(
+        Subquery(
+            transfers.filter(agreement=OuterRef("pk"))
+            .order_by()
+            .values("agreement")
+            .annotate(total=Sum("people"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
 class RelocationAgreementQuerySet(models.QuerySet):
     def with_totals(self):
-        """Annotates ``relocated`` (sum of transfers) and ``remaining`` (derived)."""
+        """Annotates the agreement's figures, each from the one definition above:
+
+        - ``relocated``: people of confirmed transfers;
+        - ``awaiting``: people reported and awaiting confirmation, split by who
+          reported them into ``awaiting_by_origin``, ``awaiting_by_destination`` and
+          ``awaiting_by_secretariat``;
+        - ``remaining``: people pledged and not yet reported at all, so that
+          pledged = relocated + awaiting + remaining.
+
+        Subqueries, not a join: a join with the transfers would multiply rows that
+        another join (staff memberships, themes) also multiplies.
+        """
+        pending = Transfer.objects.awaiting_confirmation()
         return self.annotate(
-            relocated=Coalesce(Sum("transfers__people"), Value(0)),
-        ).annotate(remaining=F("people_pledged") - F("relocated"))
+            relocated=people_of(Transfer.objects.relocated()),
+            awaiting_by_origin=people_of(pending.filter(reported_by_city=OuterRef("origin"))),
+            awaiting_by_destination=people_of(
+                pending.filter(reported_by_city=OuterRef("destination"))
+            ),
+            awaiting_by_secretariat=people_of(pending.filter(reported_by_city__isnull=True)),
+        ).annotate(
+            awaiting=F("awaiting_by_origin")
+            + F("awaiting_by_destination")
+            + F("awaiting_by_secretariat"),
+            remaining=F("people_pledged")
+            - F("relocated")
+            - F("awaiting_by_origin")
+            - F("awaiting_by_destination")
+            - F("awaiting_by_secretariat"),
+        )
+
+    def people_totals(self):
+        """(pledged, relocated, awaiting, number of agreements) of these agreements, in
+        one query: the figures of the home page and the charts' summaries."""
+        totals = self.order_by().aggregate(
+            pledged=Coalesce(Sum("people_pledged"), Value(0)),
+            relocated=Coalesce(Sum(people_of(Transfer.objects.relocated())), Value(0)),
+            awaiting=Coalesce(Sum(people_of(Transfer.objects.awaiting_confirmation())), Value(0)),
+            count=models.Count("pk"),
+        )
+        return totals
 
     def for_user(self, user):
         """Agreements a user may record transfers for: their cities on either side."""
@@ -476,7 +658,46 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
     def relocated_total(self):
         if hasattr(self, "relocated"):
             return self.relocated
-        return self.transfers.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+        return self.transfers.relocated().people()
+
+    def awaiting_confirmation(self):
+        """Who reported the people awaiting confirmation, and who must confirm them:
+        a list of {"people", "reported_by", "to_confirm"} (city names; the secretariat's
+        transfers wait for both cities). Reads the prefetched transfers if there are."""
+        if hasattr(self, "awaiting_by_origin"):
+            by = {
+                "origin": self.awaiting_by_origin,
+                "destination": self.awaiting_by_destination,
+                "secretariat": self.awaiting_by_secretariat,
+            }
+        else:
+            by = {"origin": 0, "destination": 0, "secretariat": 0}
+            for transfer in self.transfers.all():
+                if transfer.confirmed_at is not None:
+                    continue
+                if transfer.reported_by_city_id == self.origin_id:
+                    by["origin"] += transfer.people
+                elif transfer.reported_by_city_id == self.destination_id:
+                    by["destination"] += transfer.people
+                else:
+                    by["secretariat"] += transfer.people
+        rows = []
+        if by["origin"]:
+            rows.append(
+                {
+                    "people": by["origin"],
+                    "reported_by": self.origin,
+                    "to_confirm": self.destination,
+                }
+            )
+        if by["destination"]:
+            rows.append(
+                {"people": by["destination"], "reported_by": self.destination,
+                 "to_confirm": self.origin}
+            )  # fmt: skip
+        if by["secretariat"]:
+            rows.append({"people": by["secretariat"], "reported_by": None, "to_confirm": None})
+        return rows
 
     def clean(self):
         super().clean()
@@ -488,11 +709,12 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The end of the period cannot be before its start.")
         if self.pk and self.people_pledged is not None:
-            relocated = self.transfers.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
-            if relocated > self.people_pledged:
+            # Every transfer counts against the pledge, confirmed or not.
+            reported = self.transfers.people()
+            if reported > self.people_pledged:
                 errors["people_pledged"] = _(
                     "%(relocated)d people have already been relocated; the pledge cannot be lower."
-                ) % {"relocated": relocated}
+                ) % {"relocated": reported}
         if errors:
             raise ValidationError(errors)
 
@@ -524,6 +746,12 @@ class Transfer(TimestampedModel):
         verbose_name=_("agreement"),
     )
     date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("precision of the date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
     people = models.PositiveIntegerField(_("people"))
     notes = models.TextField(_("notes"), blank=True)
     reported_by_city = models.ForeignKey(
@@ -566,6 +794,8 @@ class Transfer(TimestampedModel):
     )
     history = HistoricalRecords()
 
+    objects = TransferQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("transfer")
@@ -577,7 +807,11 @@ class Transfer(TimestampedModel):
         ]
 
     def __str__(self):
-        return f"{self.people} – {self.date}"
+        return f"{self.people} – {self.date_display}"
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
 
     def clean(self):
         """Checks the rules that need the agreement; ``record_transfer`` re-checks under lock."""
@@ -585,17 +819,26 @@ class Transfer(TimestampedModel):
         errors = {}
         if self.people is not None and self.people < 1:
             errors["people"] = _("A transfer moves at least one person.")
-        if self.date and self.date > timezone.localdate():
+        if self.date and truncate(self.date, self.date_precision) > timezone.localdate():
             errors["date"] = _("A transfer cannot be dated in the future.")
         agreement = self.agreement if self.agreement_id else None
-        if agreement and self.date and agreement.signed_on and self.date < agreement.signed_on:
+        # Compared at the coarser of the two precisions: a transfer in "2016" is not
+        # before an agreement signed in June 2016.
+        coarser = coarser_precision(
+            self.date_precision, agreement.signed_precision if agreement else None
+        )
+        if (
+            agreement
+            and self.date
+            and agreement.signed_on
+            and truncate(self.date, coarser) < truncate(agreement.signed_on, coarser)
+        ):
             errors["date"] = _(
                 "A transfer cannot be dated before the agreement was signed (%(d)s)."
             ) % {"d": agreement.signed_display}
         if agreement and self.people and "people" not in errors:
-            others = agreement.transfers.exclude(pk=self.pk).aggregate(
-                total=Coalesce(Sum("people"), Value(0))
-            )["total"]
+            # Every transfer counts against the pledge, confirmed or not.
+            others = agreement.transfers.exclude(pk=self.pk).people()
             if others + self.people > agreement.people_pledged:
                 errors["people"] = _(
                     "This would bring the people relocated to %(total)d, more than the "
@@ -641,5 +884,6 @@ class Transfer(TimestampedModel):
         with transaction.atomic():
             agreement = RelocationAgreement.objects.select_for_update().get(pk=self.agreement_id)
             self.agreement = agreement
+            self.date = truncate(self.date, self.date_precision)
             self.clean()
             super().save(*args, **kwargs)

@@ -21,7 +21,8 @@ from .models import Commitment, ProgressUpdate, Transfer
 
 # Fields of a published commitment whose change waits for a curator's review.
 REVIEWED_FIELDS = ("title", "description", "start_date", "target_date", "resources_needed",
-                   "resources_secured", "currency", "resources_note")  # fmt: skip
+                   "resources_secured", "currency", "resources_note", "source_url",
+                   "source_citation", "start_precision", "target_precision")  # fmt: skip
 
 
 def _curator_emails():
@@ -222,14 +223,17 @@ def reject_pending_changes(*, commitment, user, comment="", expected_version=Non
 
 @transaction.atomic
 def add_progress_update(commitment, user, *, date, text, percent, evidence_url="",
+                        evidence_file=None, date_precision="day",
                         reported_by_city=True):  # fmt: skip
     """A progress update is public at once (marked as reported by the city)."""
     update = ProgressUpdate(
         commitment=commitment,
         date=date,
+        date_precision=date_precision,
         text=text,
         percent=percent,
         evidence_url=evidence_url,
+        evidence_file=evidence_file,
         reported_by=user,
         reported_by_city=reported_by_city,
     )
@@ -257,8 +261,25 @@ def verify_update(update, user):
     return update
 
 
-def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes=""):
-    """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge."""
+def _confirming_cities(agreement, reported_by_city):
+    """Who must confirm a transfer: the other party city, or both for the secretariat's."""
+    if reported_by_city is None:
+        return [agreement.origin, agreement.destination]
+    if reported_by_city.pk == agreement.origin_id:
+        return [agreement.destination]
+    return [agreement.origin]
+
+
+@transaction.atomic
+def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes="",
+                    date_precision="day", site_url=""):  # fmt: skip
+    """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge.
+
+    The city that must confirm it is told by email, with the links to the portal page
+    where it confirms and to the agreement's public page (``site_url`` makes them
+    absolute, e.g. ``https://example.org``). The people count as relocated only once
+    confirmed (``commitments.models.RELOCATED``).
+    """
     if reported_by_city is not None and reported_by_city.pk not in (
         agreement.origin_id,
         agreement.destination_id,
@@ -273,6 +294,7 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
     transfer = Transfer(
         agreement=agreement,
         date=date,
+        date_precision=date_precision,
         people=people,
         notes=notes,
         reported_by=user,
@@ -280,6 +302,30 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
     )
     transfer.full_clean()
     transfer.save()
+    reporter = reported_by_city.name if reported_by_city else _("The secretariat")
+    for city in _confirming_cities(agreement, reported_by_city):
+        _notify(
+            _staff_emails(city),
+            _("Transfer to confirm: %(origin)s → %(destination)s")
+            % {"origin": agreement.origin.name, "destination": agreement.destination.name},
+            _(
+                "%(reporter)s reported that %(people)d people moved on %(date)s under the "
+                "agreement %(origin)s → %(destination)s. They count as relocated once "
+                "%(city)s confirms the transfer.\n\n"
+                "Confirm it in the portal: %(portal)s\n"
+                "The agreement: %(page)s"
+            )
+            % {
+                "reporter": reporter,
+                "people": people,
+                "date": transfer.date_display,
+                "origin": agreement.origin.name,
+                "destination": agreement.destination.name,
+                "city": city.name,
+                "portal": site_url + reverse("portal:dashboard"),
+                "page": site_url + agreement.get_absolute_url(),
+            },
+        )
     return transfer
 
 

@@ -55,8 +55,8 @@ COMMITMENTS = Listing(
         Column("overdue", lambda c: c.is_overdue),
         Column("stale", lambda c: c.is_stale),
         Column("last_update_on", lambda c: c.last_update_on),
-        Column("start_date", lambda c: c.start_date),
-        Column("target_date", lambda c: c.target_date),
+        Column("start_date", lambda c: iso_partial_date(c.start_date, c.start_precision)),
+        Column("target_date", lambda c: iso_partial_date(c.target_date, c.target_precision)),
         Column("outcome", lambda c: c.outcome_document.slug if c.outcome_document else None),
         Column(
             "forum",
@@ -76,10 +76,12 @@ COMMITMENTS = Listing(
         Column("published_at", lambda c: c.published_at),
         Column("source_url", lambda c: c.source_url),
         Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
+        Column("source_citation", lambda c: c.source_citation),
     ),
     decorate=lambda qs: qs.with_flags(),
     download_decorate=lambda qs: qs.with_flags().select_related("outcome_document__forum"),
     download_many={"theme_slugs": "themes__slug", "framework_codes": "framework_items__code"},
+    flags=("overdue", "stale"),
 )
 
 
@@ -133,6 +135,8 @@ RELOCATIONS = Listing(
         Column("notes", lambda a: a.notes),
         Column("source_url", lambda a: a.source_url),
         Column("url", lambda a: a.get_absolute_url(), absolute_url=True),
+        Column("people_awaiting_confirmation", lambda a: a.awaiting),
+        Column("source_citation", lambda a: a.source_citation),
     ),
     decorate=_decorate_agreements,
     download_decorate=lambda qs: _decorate_agreements(qs).select_related("framework_item"),

@@ -9,10 +9,9 @@ Only published commitments are counted. Each function costs one or two queries,
 whatever the number of records.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import formats
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -260,20 +259,24 @@ def forums_over_time():
     return chart
 
 
-def _relocated_subquery():
-    from commitments.models import Transfer
+def _relocated():
+    from commitments.models import Transfer, people_of
 
-    return Coalesce(
-        Subquery(
-            Transfer.objects.filter(agreement=OuterRef("pk"))
-            .order_by()
-            .values("agreement")
-            .annotate(total=Sum("people"))
-            .values("total"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+    return people_of(Transfer.objects.relocated())
+
+
+def _awaiting():
+    from commitments.models import Transfer, people_of
+
+    return people_of(Transfer.objects.awaiting_confirmation())
+
+
+def _awaiting_sentence(awaiting):
+    return ngettext(
+        "%(awaiting)s person reported and awaiting confirmation is not counted yet.",
+        "%(awaiting)s people reported and awaiting confirmation are not counted yet.",
+        awaiting,
+    ) % {"awaiting": number_format(awaiting, force_grouping=True)}
 
 
 def _progress_chart(chart_id, title, label_header, rows, totals, shown_of):
@@ -282,7 +285,7 @@ def _progress_chart(chart_id, title, label_header, rows, totals, shown_of):
         row["pledged_bar"] = _bar(row["pledged"], largest)
         row["relocated_bar"] = _bar(row["relocated"], largest)
         row["share"] = percent(row["relocated"], row["pledged"])
-    pledged, relocated, count = totals
+    pledged, relocated, awaiting, count = totals
     if count:
         summary = ngettext(
             "%(count)s agreement: %(relocated)s of the %(pledged)s people pledged "
@@ -296,6 +299,8 @@ def _progress_chart(chart_id, title, label_header, rows, totals, shown_of):
             "pledged": number_format(pledged, force_grouping=True),
             "share": percent(relocated, pledged),
         }
+        if awaiting:
+            summary += " " + _awaiting_sentence(awaiting)
         if shown_of:
             summary += " " + shown_of
     else:
@@ -307,17 +312,15 @@ def _progress_chart(chart_id, title, label_header, rows, totals, shown_of):
         "label_header": label_header,
         "rows": rows,
         "summary": summary,
+        "any_awaiting": any(row["awaiting"] for row in rows),
     }
 
 
 def _agreement_totals(agreements):
-    """(people pledged, people relocated, number of agreements) in one query."""
-    totals = agreements.aggregate(
-        pledged=Coalesce(Sum("people_pledged"), Value(0)),
-        relocated=Coalesce(Sum(_relocated_subquery()), Value(0)),
-        count=Count("pk"),
-    )
-    return totals["pledged"], totals["relocated"], totals["count"]
+    """(people pledged, relocated, awaiting confirmation, number of agreements) in one
+    query."""
+    totals = agreements.people_totals()
+    return totals["pledged"], totals["relocated"], totals["awaiting"], totals["count"]
 
 
 def _agreements(records):
@@ -338,11 +341,16 @@ def pledged_by_agreement(records=None, totals=None):
     """
     agreements = _agreements(records)
     largest = list(
-        agreements.annotate(relocated_total=_relocated_subquery())
+        agreements.annotate(relocated_total=_relocated(), awaiting_total=_awaiting())
         .order_by("-people_pledged", "pk")
-        .values("pk", "origin__name", "destination__name", "people_pledged", "relocated_total")[
-            :MAX_ROWS
-        ]
+        .values(
+            "pk",
+            "origin__name",
+            "destination__name",
+            "people_pledged",
+            "relocated_total",
+            "awaiting_total",
+        )[:MAX_ROWS]
     )
     rows = [
         {
@@ -351,12 +359,13 @@ def pledged_by_agreement(records=None, totals=None):
             "url": reverse("commitments:relocation-detail", args=[a["pk"]]),
             "pledged": a["people_pledged"],
             "relocated": a["relocated_total"],
+            "awaiting": a["awaiting_total"],
         }
         for a in largest
     ]
     totals = totals or _agreement_totals(agreements)
     shown_of = ""
-    if totals[2] > len(rows):
+    if totals[3] > len(rows):
         shown_of = _("The chart shows the %(shown)s largest.") % {"shown": len(rows)}
     return _progress_chart(
         "chart-pledged-agreement",
@@ -378,7 +387,8 @@ def pledged_by_city(records=None):
     cities = sorted(
         agreements.values("destination__slug", "destination__name").annotate(
             pledged=Coalesce(Sum("people_pledged"), Value(0)),
-            relocated=Coalesce(Sum(_relocated_subquery()), Value(0)),
+            relocated=Coalesce(Sum(_relocated()), Value(0)),
+            awaiting=Coalesce(Sum(_awaiting()), Value(0)),
             count=Count("pk"),
         ),
         key=lambda c: (-c["pledged"], c["destination__name"]),
@@ -386,6 +396,7 @@ def pledged_by_city(records=None):
     totals = (
         sum(c["pledged"] for c in cities),
         sum(c["relocated"] for c in cities),
+        sum(c["awaiting"] for c in cities),
         sum(c["count"] for c in cities),
     )
     rows = [
@@ -394,6 +405,7 @@ def pledged_by_city(records=None):
             "url": reverse("cities:detail", args=[c["destination__slug"]]),
             "pledged": c["pledged"],
             "relocated": c["relocated"],
+            "awaiting": c["awaiting"],
         }
         for c in cities[:MAX_ROWS]
     ]
@@ -417,16 +429,24 @@ def pledged_by_city(records=None):
 def transfers_over_time(agreement):
     """An agreement's transfers in date order, each bar the running total relocated.
 
+    Only confirmed transfers add to the running total (see ``commitments.models.
+    RELOCATED``); one awaiting confirmation is listed with the total unchanged.
     Reads ``agreement.transfers.all()``, so a prefetched agreement costs no query.
     """
     transfers = sorted(agreement.transfers.all(), key=lambda t: (t.date, t.pk))
     pledged = agreement.people_pledged
-    rows, running = [], 0
+    rows, running, awaiting, confirmed = [], 0, 0, []
     for transfer in transfers:
-        running += transfer.people
+        label = transfer.date_display
+        if transfer.confirmed_at is None:
+            awaiting += transfer.people
+            label = _("%(date)s (awaiting confirmation)") % {"date": label}
+        else:
+            running += transfer.people
+            confirmed.append(transfer)
         rows.append(
             {
-                "label": formats.date_format(transfer.date, "DATE_FORMAT"),
+                "label": label,
                 "url": "",
                 "value": transfer.people,
                 "running": running,
@@ -434,20 +454,24 @@ def transfers_over_time(agreement):
                 "share": percent(running, pledged),
             }
         )
-    if rows:
+    if confirmed:
         summary = ngettext(
             "By %(date)s, %(relocated)s of the %(pledged)s people pledged had been relocated "
             "(%(share)s), in %(count)s transfer.",
             "By %(date)s, %(relocated)s of the %(pledged)s people pledged had been relocated "
             "(%(share)s), in %(count)s transfers.",
-            len(rows),
+            len(confirmed),
         ) % {
-            "date": rows[-1]["label"],
+            "date": confirmed[-1].date_display,
             "relocated": number_format(running, force_grouping=True),
             "pledged": number_format(pledged, force_grouping=True),
-            "share": rows[-1]["share"],
-            "count": number_format(len(rows)),
+            "share": percent(running, pledged),
+            "count": number_format(len(confirmed)),
         }
+        if awaiting:
+            summary += " " + _awaiting_sentence(awaiting)
+    elif rows:
+        summary = _awaiting_sentence(awaiting)
     else:
         summary = _("No transfer has been recorded yet.")
     return {

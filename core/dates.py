@@ -18,6 +18,16 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+_ORDER = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
+
+
+def coarser_precision(*precisions):
+    """The least precise of the given precisions (None is ignored): two partial dates
+    are compared at the precision both are known to."""
+    known = [p for p in precisions if p]
+    return max(known, key=lambda p: _ORDER[p], default=DatePrecision.DAY)
+
+
 def truncate(value, precision):
     """The first day of the period a partial date names."""
     if value is None:

@@ -4,7 +4,6 @@
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import linebreaks
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -13,6 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from cities.models import City
 from commitments.models import Commitment, ProgressUpdate
+from core.dates import iso_partial_date
+from core.text import render_markdown
 
 FEED_LENGTH = 50
 
@@ -58,16 +59,17 @@ class NetworkUpdatesFeed(Feed):
         }
 
     def item_description(self, update):
-        # The text is plain text typed by city staff: escaped here, then the feed
-        # writer escapes the HTML once more for the XML.
+        # The text is Markdown typed by city staff, rendered and sanitized as on the
+        # page; the feed writer then escapes the HTML once more for the XML.
         source = (
             _("Reported by the city") if update.reported_by_city else _("Entered by a curator")
         )
         if update.verified:
             source = _("%(source)s, verified by a curator") % {"source": source}
+        date = iso_partial_date(update.date, update.date_precision)
         return (
-            f"<p>{escape(update.date.isoformat())} · {escape(update.percent)}% · "
-            f"{escape(source)}</p>{linebreaks(update.text, autoescape=True)}"
+            f"<p>{escape(date)} · {escape(update.percent)}% · "
+            f"{escape(source)}</p>{render_markdown(update.text)}"
         )
 
     def item_link(self, update):

@@ -42,6 +42,19 @@ class YearFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+class TrueFalseFilter(django_filters.Filter):
+    """``?overdue=true`` or ``false``, the words of the downloads; anything else is an
+    error (a 400), never silently ignored. ``method`` receives a bool."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", (("", _("either")), ("true", _("yes")), ("false", _("no"))))
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
+
+
 class SearchFilter(django_filters.CharFilter):
     """The ``q`` parameter: PostgreSQL full-text search, or a substring fallback."""
 

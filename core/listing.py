@@ -98,6 +98,9 @@ class Listing:
     # of plain values per chunk of rows, far lighter than prefetching model instances.
     download_many: dict = field(default_factory=dict)
     per_page: int = 25
+    # Yes/no filters shown as a choice in the filter form, beside the facets (e.g.
+    # ``overdue``): names of the FilterSet's ``TrueFalseFilter``s.
+    flags: tuple = ()
 
 
 @dataclass
@@ -155,6 +158,10 @@ class ListPage:
     @property
     def q(self):
         return self.form["q"]
+
+    @property
+    def flag_fields(self):
+        return [self.form[name] for name in self.listing.flags]
 
 
 @dataclass
@@ -288,7 +295,8 @@ def _filtered(listing, filterset, *, exclude=None):
     narrowed = base
     joins_many = False
     for name, value in cleaned.items():
-        if name == exclude or not value:
+        # False is a value (``?stale=false``), not the absence of one.
+        if name == exclude or (not value and value is not False):
             continue
         narrowed = filterset.filters[name].filter(narrowed, value)
         joins_many = joins_many or name in to_many
@@ -432,7 +440,12 @@ def _active_filters(data, filterset, facets):
     active = []
     given = [(key, value) for key in filterset.filters for value in data.getlist(key) if value]
     for name, value in given:
-        value_label = f"“{value}”" if name == "q" else labels.get((name, value), value)
+        form_field = filterset.form.fields[name]
+        # A yes/no filter says "yes", not "true"; a model choice would cost a query.
+        choices = dict(form_field.choices) if type(form_field) is forms.TypedChoiceField else {}
+        value_label = (
+            f"“{value}”" if name == "q" else labels.get((name, value), choices.get(value, value))
+        )
         active.append(
             ActiveFilter(
                 name=name,

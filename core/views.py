@@ -2,8 +2,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from cities.models import City
-from commitments.models import Commitment, RelocationAgreement, Transfer
+from commitments.models import Commitment, RelocationAgreement
 from core.feeds import public_progress_updates
 from core.search import SearchForm, by_relevance, text_search
 from forums.models import Forum, GoodPractice, OutcomeDocument
@@ -35,9 +34,9 @@ def healthz(request):
 
 
 def home(request):
-    """The network at a glance. Ten queries whatever the size of the data:
-    three counts, commitments grouped by status, the agreements' and the transfers'
-    sums, the latest forum, recent progress updates, recently updated commitments
+    """The network at a glance. Nine queries whatever the size of the data:
+    three counts, commitments grouped by status, the agreements' people totals (one
+    query), the latest forum, recent progress updates, recently updated commitments
     (plus whatever the visuals include adds)."""
     published = Commitment.objects.published()
     by_status = dict(published.order_by().values_list("status").annotate(count=Count("pk")))
@@ -51,13 +50,13 @@ def home(request):
         }
         for value, label in Commitment.Status.choices
     ]
-    relocation = RelocationAgreement.objects.aggregate(
-        agreements=Count("pk"), pledged=Coalesce(Sum("people_pledged"), Value(0))
-    )
-    relocation["relocated"] = Transfer.objects.aggregate(people=Coalesce(Sum("people"), Value(0)))[
-        "people"
-    ]
-    relocation["remaining"] = max(relocation["pledged"] - relocation["relocated"], 0)
+    totals = RelocationAgreement.objects.people_totals()
+    relocation = {
+        "agreements": totals["count"],
+        "pledged": totals["pledged"],
+        "relocated": totals["relocated"],
+        "awaiting": totals["awaiting"],
+    }
     context = {
         "city_count": City.objects.count(),
         "forum_count": Forum.objects.count(),

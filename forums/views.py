@@ -40,6 +40,7 @@ FORUMS = Listing(
         Column("summary", lambda f: f.summary),
         Column("source_url", lambda f: f.source_url),
         Column("url", lambda f: f.get_absolute_url(), absolute_url=True),
+        Column("source_citation", lambda f: f.source_citation),
     ),
 )
 
@@ -94,6 +95,7 @@ OUTCOMES = Listing(
         Column("pdf_url", lambda o: o.pdf.url if o.pdf else None, absolute_url=True),
         Column("source_url", lambda o: o.source_url),
         Column("url", lambda o: o.get_absolute_url(), absolute_url=True),
+        Column("source_citation", lambda o: o.source_citation),
     ),
     decorate=_decorate_outcomes,
     download_many={

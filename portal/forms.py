@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.models import City
 from commitments.forms import ClausesField, ClausesFormMixin, FrameworkItemsField
 from commitments.models import Commitment, ProgressUpdate, Transfer
+from core.dates import DatePrecision
 from core.forms import IdsModelMultipleChoiceField, VersionedFormMixin
 from core.widgets import CheckboxPicker
 
@@ -26,6 +27,29 @@ class PortalForm:
 
     error_css_class = "field-error"
     required_css_class = "required"
+
+    def _optional_precisions(self, *names):
+        # A date known to the day unless the person says otherwise: a form posted
+        # without the choice (an older page, a script) keeps working.
+        for name in names:
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = _(
+                    "How much of the date is known: a month or year date is shown "
+                    "as “June 2014” or “2016” (any day of that period will do above)."
+                )
+
+    def _clean_precision(self, name):
+        return self.cleaned_data.get(name) or DatePrecision.DAY
+
+    def clean_start_precision(self):
+        return self._clean_precision("start_precision")
+
+    def clean_target_precision(self):
+        return self._clean_precision("target_precision")
+
+    def clean_date_precision(self):
+        return self._clean_precision("date_precision")
 
 
 class DateInput(forms.DateInput):
@@ -45,11 +69,15 @@ COMMITMENT_FIELDS = [
     "status",
     "progress",
     "start_date",
+    "start_precision",
     "target_date",
+    "target_precision",
     "resources_needed",
     "resources_secured",
     "currency",
     "resources_note",
+    "source_url",
+    "source_citation",
 ]
 
 
@@ -80,6 +108,13 @@ class CommitmentForm(PortalForm, ClausesFormMixin, VersionedFormMixin, forms.Mod
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._optional_precisions("start_precision", "target_precision")
+        self.fields["source_url"].help_text = _(
+            "Optional: where a reader can check this commitment (a link)…"
+        )
+        self.fields["source_citation"].help_text = _(
+            "…or a citation: author, title, publisher and date."
+        )
         # The database refuses negative amounts; say so by the field, in words.
         for name in ("resources_needed", "resources_secured"):
             self.fields[name].validators.append(MinValueValidator(0))
@@ -157,16 +192,18 @@ class RejectChangesForm(ReviewForm):
 class ProgressUpdateForm(PortalForm, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
-        fields = ["date", "text", "percent", "evidence_url"]
+        fields = ["date", "date_precision", "text", "percent", "evidence_url", "evidence_file"]
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "text": _("What happened since the last update (Markdown)."),
             "evidence_url": _("A public page or document that shows it, if any."),
+            "evidence_file": _("Or a PDF that shows it (10 MB at most); it is public."),
         }
 
     def __init__(self, *args, commitment, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.commitment = commitment
+        self._optional_precisions("date_precision")
         self.fields["date"].initial = timezone.localdate
         self.fields["percent"].initial = commitment.progress
 
@@ -176,7 +213,7 @@ class TransferForm(PortalForm, forms.ModelForm):
 
     class Meta:
         model = Transfer
-        fields = ["reported_by_city", "date", "people", "notes"]
+        fields = ["reported_by_city", "date", "date_precision", "people", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
         labels = {"reported_by_city": _("Reported by")}
 
@@ -193,6 +230,7 @@ class TransferForm(PortalForm, forms.ModelForm):
         field.help_text = ""
         if len(choices) == 1:
             self.initial.setdefault("reported_by_city", choices[0].pk)
+        self._optional_precisions("date_precision")
         self.fields["date"].initial = timezone.localdate
 
 

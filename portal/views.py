@@ -404,7 +404,9 @@ def update_create(request, pk):
         Commitment.objects.for_user(request.user).published().select_related("city"), pk=pk
     )
     form = ProgressUpdateForm(
-        request.POST if request.method == "POST" else None, commitment=commitment
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        commitment=commitment,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -623,7 +625,12 @@ def transfer_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_transfer(agreement, request.user, **form.cleaned_data)
+            services.record_transfer(
+                agreement,
+                request.user,
+                **form.cleaned_data,
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
         except ValidationError as error:
             # Someone else's transfer got in first: the pledge check under lock says so.
             form.add_error(None, error)

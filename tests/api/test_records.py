@@ -98,6 +98,8 @@ def test_commitment_with_its_progress_updates(api, network):
             "self_reported": True,
             "verified": False,
             "verified_at": None,
+            "evidence_file": None,
+            "date_precision": "day",
         }
     ]
     assert body["last_update_on"] == "2016-01-01"
@@ -112,7 +114,9 @@ def test_relocation_with_transfers_and_totals(api, network):
     assert body["origin"]["slug"] == "athens"
     assert body["destination"]["slug"] == "barcelona"
     assert body["people_pledged"] == 100
-    assert body["relocated"] == 30
+    # Barcelona reported the transfer and Athens has not confirmed it yet (issue 10).
+    assert body["relocated"] == 0
+    assert body["awaiting_confirmation"] == 30
     assert body["remaining"] == 70
     assert body["signed_on"] == "2016-03"
     assert body["transfers"] == [
@@ -127,6 +131,7 @@ def test_relocation_with_transfers_and_totals(api, network):
             },
             "confirmed": False,
             "confirmed_at": None,
+            "date_precision": "day",
         }
     ]
 

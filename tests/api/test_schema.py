@@ -57,6 +57,8 @@ FILTERS = {
         "outcome",
         "forum",
         "year",
+        "overdue",
+        "stale",
     },  # fmt: skip
     "/api/relocations/": {
         "q",

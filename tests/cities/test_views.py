@@ -117,7 +117,7 @@ def test_a_city_page_shows_forums_endorsements_and_commitments_by_status(client,
 
 def test_a_city_page_shows_agreements_in_both_directions(client, athens, barcelona, quito):
     to_barcelona = builders.agreement(athens, barcelona, pledged=100)
-    builders.transfer(to_barcelona, 40)
+    builders.transfer(to_barcelona, 40, confirmed=True)
     builders.agreement(barcelona, quito, pledged=20)
     builders.agreement(athens, quito, pledged=7)
 

@@ -241,8 +241,10 @@ def test_transfers_are_corrected_and_deleted_on_the_agreement(admin_client, athe
 
 def test_agreement_list_shows_relocated_remaining_and_percent(admin_client, athens, barcelona):
     agreement = _agreement(athens, barcelona, pledged=100)
-    Transfer.objects.create(agreement=agreement, date=TODAY, people=30)
-    Transfer.objects.create(agreement=agreement, date=TODAY, people=15)
+    # Relocated counts confirmed transfers only (issue 10).
+    confirmed = timezone.now()
+    Transfer.objects.create(agreement=agreement, date=TODAY, people=30, confirmed_at=confirmed)
+    Transfer.objects.create(agreement=agreement, date=TODAY, people=15, confirmed_at=confirmed)
     response = admin_client.get(admin_url(RelocationAgreement, "changelist"))
     row = response.context["cl"].result_list[0]
     assert (row.relocated, row.remaining) == (45, 55)

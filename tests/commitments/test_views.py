@@ -95,8 +95,10 @@ def test_the_list_shows_city_status_progress_and_marks(client, barcelona):
         barcelona, title="Late plan", status="in_progress", progress=40,
         target_date=datetime.date(2001, 1, 1),
     )  # fmt: skip
+    # Stale counts from publication when there is no update (issue 10).
     Commitment.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=800)
+        created_at=timezone.now() - datetime.timedelta(days=800),
+        published_at=timezone.now() - datetime.timedelta(days=800),
     )
 
     html = client.get("/commitments/").content.decode()
@@ -152,14 +154,17 @@ def test_every_relocation_filter_narrows_the_list(client, agreements, query, exp
 
 def test_the_relocation_list_shows_pledged_against_relocated(client, agreements, athens):
     agreement = agreements["athens-barcelona"]
-    builders.transfer(agreement, 30, reported_by_city=athens)
-    builders.transfer(agreement, 12, reported_by_city=athens)
+    builders.transfer(agreement, 30, reported_by_city=athens, confirmed=True)
+    builders.transfer(agreement, 12, reported_by_city=athens, confirmed=True)
+    builders.transfer(agreement, 8, reported_by_city=athens)
 
     response = client.get("/relocations/?city=athens")
 
+    # Relocated counts the confirmed transfers; the unconfirmed are shown beside it.
     assert response.context["rows"][0].relocated == 42
     html = response.content.decode()
     assert '<progress max="100" value="42"' in html
+    assert "8 reported by Athens, awaiting Barcelona’s confirmation" in html
     assert "Athens → Barcelona" in html
 
 
@@ -247,10 +252,14 @@ def test_a_relocation_page_shows_pledged_relocated_remaining_and_transfers(
     response = client.get(f"/relocations/{agreement.pk}/")
 
     html = response.content.decode()
-    assert response.context["agreement"].relocated == 45
+    # Relocated counts the confirmed transfer only (issue 10); the others are beside it.
+    assert response.context["agreement"].relocated == 30
+    assert response.context["agreement"].awaiting == 15
     assert response.context["agreement"].remaining == 55
     for expected in [
-        "Relocation from Athens to Barcelona", "<dd>100</dd>", "<dd>45</dd>", "<dd>55</dd>",
+        "Relocation from Athens to Barcelona", "<dd>100</dd>", "<dd>30</dd>", "<dd>15</dd>",
+        "<dd>55</dd>", "10 reported by Barcelona, awaiting Athens’s confirmation",
+        "5 entered by the secretariat, awaiting the cities’ confirmation",
         "Inter-EU city solidarity network", "confirmed by both cities",
         "awaiting the other city's confirmation", "the secretariat", "in progress",
         "https://example.org/article",

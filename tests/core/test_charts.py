@@ -24,6 +24,7 @@ def english():
 
 
 PUBLISHED = Commitment.PublicationState.PUBLISHED
+CONFIRMED = datetime.datetime(2016, 9, 2, tzinfo=datetime.UTC)
 
 
 def _commitment(city, status="planned", state=PUBLISHED, themes=()):
@@ -109,7 +110,13 @@ def _agreement(origin, destination, pledged, moved=()):
         signed_on=datetime.date(2016, 1, 1),
     )
     for people in moved:
-        baker.make(Transfer, agreement=agreement, people=people, date=datetime.date(2016, 6, 1))
+        baker.make(
+            Transfer,
+            agreement=agreement,
+            people=people,
+            date=datetime.date(2016, 6, 1),
+            confirmed_at=CONFIRMED,
+        )
     return agreement
 
 
@@ -204,8 +211,20 @@ def test_chart_queries_do_not_grow_with_the_records(size, django_assert_max_num_
 
 def test_an_agreements_transfers_over_time(barcelona, athens):
     agreement = _agreement(athens, barcelona, 100)
-    baker.make(Transfer, agreement=agreement, people=15, date=datetime.date(2016, 9, 1))
-    baker.make(Transfer, agreement=agreement, people=20, date=datetime.date(2016, 6, 1))
+    baker.make(
+        Transfer,
+        agreement=agreement,
+        people=15,
+        date=datetime.date(2016, 9, 1),
+        confirmed_at=CONFIRMED,
+    )
+    baker.make(
+        Transfer,
+        agreement=agreement,
+        people=20,
+        date=datetime.date(2016, 6, 1),
+        confirmed_at=CONFIRMED,
+    )
 
     chart = charts.transfers_over_time(agreement)
 

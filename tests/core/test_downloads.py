@@ -19,29 +19,30 @@ COLUMNS = {
     "cities": [
         "slug", "name", "kind", "country", "country_name", "region", "subregion",
         "population", "latitude", "longitude", "website", "leader_name", "leader_title",
-        "networks", "url",
+        "networks", "url", "source_url", "source_citation",
     ],
     "forums": [
         "slug", "edition", "title", "theme", "year", "start_date", "end_date", "host_city",
-        "host_city_name", "host_country", "summary", "source_url", "url",
+        "host_city_name", "host_country", "summary", "source_url", "url", "source_citation",
     ],
     "outcomes": [
         "slug", "title", "kind", "forum", "adopted_on", "language", "summary", "themes",
         "framework_items", "endorsed_by", "published_commitments", "pdf_url", "source_url",
-        "url",
+        "url", "source_citation",
     ],
     "commitments": [
         "id", "title", "city", "city_name", "country", "region", "status", "progress",
         "overdue", "stale", "last_update_on", "start_date", "target_date", "outcome",
         "forum", "themes", "framework_items", "description", "resources_needed",
         "resources_secured", "currency", "resources_note", "published_at", "source_url",
-        "url",
+        "url", "source_citation",
     ],
     "relocations": [
         "id", "origin", "origin_name", "origin_country", "destination", "destination_name",
         "destination_country", "population_group", "people_pledged", "people_relocated",
         "people_remaining", "status", "network", "framework_item", "signed_on",
         "period_start", "period_end", "notes", "source_url", "url",
+        "people_awaiting_confirmation", "source_citation",
     ],
 }  # fmt: skip
 

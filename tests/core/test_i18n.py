@@ -101,7 +101,14 @@ def test_a_spanish_page_is_in_spanish(client, barcelona, athens):
         people_pledged=1500,
         signed_on=datetime.date(2016, 1, 1),
     )
-    baker.make(Transfer, agreement=agreement, people=1200, date=datetime.date(2017, 5, 1))
+    # Confirmed: only confirmed transfers count as relocated (issue 10).
+    baker.make(
+        Transfer,
+        agreement=agreement,
+        people=1200,
+        date=datetime.date(2017, 5, 1),
+        confirmed_at=datetime.datetime(2017, 5, 2, tzinfo=datetime.UTC),
+    )
 
     home = client.get("/es/").content.decode()
     detail = client.get(f"/es/relocations/{agreement.pk}/").content.decode()

@@ -83,7 +83,9 @@ def test_agreements_show_pledged_against_relocated(
     response = client.get(reverse("portal:dashboard"))
     body = response.content.decode()
     assert "Athens → Barcelona" in body
-    assert "10 relocated of 100 pledged (90 remaining)" in body
+    # Athens reported it; it counts as relocated once Barcelona confirms (issue 10).
+    assert "0 relocated of 100 pledged (90 remaining)" in body
+    assert "10 reported by Athens, awaiting Barcelona’s confirmation" in body
     assert reverse("portal:transfer-create", args=[athens_to_barcelona.pk]) in body
 
 

@@ -78,7 +78,10 @@ def test_agreement_totals_for_staff_count_each_transfer_once(
     for n in range(3):
         _staff_user(django_user_model, f"athens-{n}", athens)
     Transfer.objects.create(
-        agreement=athens_to_barcelona, date=datetime.date(2016, 5, 1), people=10
+        agreement=athens_to_barcelona,
+        date=datetime.date(2016, 5, 1),
+        people=10,
+        confirmed_at=datetime.datetime(2016, 5, 2, tzinfo=datetime.UTC),
     )
     (agreement,) = RelocationAgreement.objects.for_user(barcelona_staff).with_totals()
     assert agreement.relocated == 10

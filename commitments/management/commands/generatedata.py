@@ -477,7 +477,12 @@ class Command(BaseCommand):
             cuts = sorted(rng.sample(range(1, total), parts - 1)) if parts > 1 else []
             sizes = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
             dates = sorted(self.random_date(agreement.signed_on, self.today) for _ in sizes)
-            for date, people in zip(dates, sizes, strict=True):
+            for index, (date, people) in enumerate(zip(dates, sizes, strict=True)):
+                # The other city has confirmed all but an open agreement's latest one.
+                awaiting = (
+                    index == len(sizes) - 1
+                    and agreement.status == RelocationAgreement.Status.IN_PROGRESS
+                )
                 rows.append(
                     Transfer(
                         agreement_id=agreement.pk,
@@ -487,6 +492,7 @@ class Command(BaseCommand):
                         reported_by_city_id=rng.choice(
                             [agreement.origin_id, agreement.destination_id]
                         ),
+                        confirmed_at=None if awaiting else self.now_value,
                     )
                 )
         self.bulk(Transfer, rows)
