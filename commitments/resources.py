@@ -3,7 +3,12 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from cities.models import City
-from core.imports import CuratedResource, SlugForeignKeyWidget, SlugManyToManyWidget
+from core.imports import (
+    CuratedResource,
+    PartialDateField,
+    SlugForeignKeyWidget,
+    SlugManyToManyWidget,
+)
 from forums.models import FrameworkItem, OutcomeDocument, Theme
 
 from .models import Commitment, ProgressUpdate
@@ -35,6 +40,8 @@ class CommitmentResource(CuratedResource):
         column_name="framework_items",
         widget=SlugManyToManyWidget(FrameworkItem, field="code"),
     )
+    start_date = PartialDateField("start_date", "start_precision")
+    target_date = PartialDateField("target_date", "target_precision")
     # Exported for reading; an import never sets it (a new commitment is a draft).
     publication_state = fields.Field(
         attribute="publication_state", column_name="publication_state", readonly=True

@@ -6,6 +6,7 @@ known. Nothing reads the day of a month-precise date.
 """
 
 import datetime
+import re
 
 from django.db import models
 from django.utils import formats
@@ -59,3 +60,33 @@ def iso_partial_date(value, precision=DatePrecision.DAY):
     if precision == DatePrecision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+_ISO_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_iso_partial_date(text):
+    """``(date, precision)`` from what ``iso_partial_date`` writes (``2014-06-19``,
+    ``2014-06``, ``2014``); ``(None, DAY)`` for an empty value. Raises ``ValueError``
+    with a message for a reader otherwise."""
+    text = (text or "").strip() if not isinstance(text, datetime.date) else text
+    if isinstance(text, datetime.datetime):
+        return text.date(), DatePrecision.DAY
+    if isinstance(text, datetime.date):
+        return text, DatePrecision.DAY
+    if not text:
+        return None, DatePrecision.DAY
+    match = _ISO_PARTIAL.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError
+        year, month, day = match.groups()
+        if day:
+            return datetime.date(int(year), int(month), int(day)), DatePrecision.DAY
+        if month:
+            return datetime.date(int(year), int(month), 1), DatePrecision.MONTH
+        return datetime.date(int(year), 1, 1), DatePrecision.YEAR
+    except ValueError:
+        raise ValueError(
+            _("“%(value)s” is not a date: write 2016-06-19, 2016-06 or 2016.") % {"value": text}
+        ) from None

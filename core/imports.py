@@ -12,8 +12,9 @@ its values, a new one gets the defaults (a new commitment is a draft).
 from django.core.exceptions import ValidationError
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from import_export import resources, widgets
+from import_export import fields, resources, widgets
 
+from core.dates import iso_partial_date, parse_iso_partial_date
 from core.listing import LIST_SEPARATOR, csv_safe, csv_unescape
 
 
@@ -55,6 +56,31 @@ class SlugManyToManyWidget(widgets.ManyToManyWidget):
         if value is None:
             return ""
         return LIST_SEPARATOR.join(str(getattr(v, self.field)) for v in value.all())
+
+
+class PartialDateField(fields.Field):
+    """A date known to the day, the month or the year, read and written as the public
+    downloads write it (``2016-06-19``, ``2016-06``, ``2016``): the date and its
+    precision are set together, so a downloaded file imports again unchanged."""
+
+    def __init__(self, attribute, precision_attribute, **kwargs):
+        kwargs.setdefault("column_name", attribute)
+        super().__init__(attribute=attribute, **kwargs)
+        self.precision_attribute = precision_attribute
+
+    def clean(self, row, **kwargs):
+        return parse_iso_partial_date(row[self.column_name])
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if self.readonly:
+            return
+        value, precision = self.clean(row)
+        setattr(instance, self.attribute, value)
+        setattr(instance, self.precision_attribute, precision)
+
+    def export(self, instance, **kwargs):
+        value = getattr(instance, self.attribute)
+        return iso_partial_date(value, getattr(instance, self.precision_attribute)) or ""
 
 
 class CuratedResource(resources.ModelResource):

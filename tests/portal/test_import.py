@@ -155,11 +155,17 @@ def published_commitments(barcelona):
     item = builders.framework_item("SDG-10.7")
     document = builders.outcome("call-of-barcelona")
     made = []
-    for title, description in [
-        ("Safe;=1+1", "Budget: 100; -50 cut, then @later"),
-        ('=HYPERLINK("http://evil.example")', "'quoted"),
-        ("Plain title", "Line one\nline two, with a comma"),
-    ]:
+    # Dates known to the day, to the month and to the year (written 2016-06 and 2030).
+    precisions = [("day", "day"), ("month", "year"), ("year", "month")]
+    for (title, description), (start_precision, target_precision) in zip(
+        [
+            ("Safe;=1+1", "Budget: 100; -50 cut, then @later"),
+            ('=HYPERLINK("http://evil.example")', "'quoted"),
+            ("Plain title", "Line one\nline two, with a comma"),
+        ],
+        precisions,
+        strict=True,
+    ):
         commitment = builders.commitment(
             barcelona,
             title=title,
@@ -167,8 +173,10 @@ def published_commitments(barcelona):
             outcome_document=document,
             status=Commitment.Status.IN_PROGRESS,
             progress=40,
-            start_date=datetime.date(2016, 1, 1),
-            target_date=datetime.date(2030, 12, 31),
+            start_date=datetime.date(2016, 6, 1),
+            start_precision=start_precision,
+            target_date=datetime.date(2030, 12, 1),
+            target_precision=target_precision,
             resources_needed=decimal.Decimal("1500.00"),
             currency="EUR",
             source_url="https://example.org/a?b=1",
@@ -190,7 +198,9 @@ def _snapshot():
             c.status,
             c.progress,
             c.start_date,
+            c.start_precision,
             c.target_date,
+            c.target_precision,
             c.resources_needed,
             c.currency,
             c.source_url,
@@ -260,3 +270,20 @@ def admin_client_for_curator(client, curator):
     ensure_groups()
     client.force_login(curator)
     return client
+
+
+def test_dates_are_read_at_the_precision_the_file_gives_and_a_bad_one_is_named(staff, barcelona):
+    header = "id,city,title,status,progress,start_date,target_date\n"
+    preview = _preview(staff, header + ",barcelona,Month and year,planned,0,2016-06,2030\n")
+    assert not preview.context["result"].has_validation_errors()
+    _confirm(staff, preview)
+    imported = Commitment.objects.get(title="Month and year")
+    assert (imported.start_date, imported.start_precision) == (datetime.date(2016, 6, 1), "month")
+    assert (imported.target_date, imported.target_precision) == (datetime.date(2030, 1, 1), "year")
+
+    response = _preview(staff, header + ",barcelona,Bad date,planned,0,June 2016,\n")
+    assert (
+        "“June 2016” is not a date: write 2016-06-19, 2016-06 or 2016."
+        in response.content.decode()
+    )
+    assert not Commitment.objects.filter(title="Bad date").exists()
