@@ -272,13 +272,12 @@ def _confirming_cities(agreement, reported_by_city):
 
 @transaction.atomic
 def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes="",
-                    date_precision="day", site_url=""):  # fmt: skip
+                    date_precision="day"):  # fmt: skip
     """Saves a transfer; ``Transfer.save`` locks the agreement and re-checks the pledge.
 
     The city that must confirm it is told by email, with the links to the portal page
-    where it confirms and to the agreement's public page (``site_url`` makes them
-    absolute, e.g. ``https://example.org``). The people count as relocated only once
-    confirmed (``commitments.models.RELOCATED``).
+    where it confirms and to the agreement's public page (absolute, from ``SITE_URL``).
+    The people count as relocated only once confirmed (``commitments.models.RELOCATED``).
     """
     if reported_by_city is not None and reported_by_city.pk not in (
         agreement.origin_id,
@@ -311,9 +310,7 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
             _(
                 "%(reporter)s reported that %(people)d people moved on %(date)s under the "
                 "agreement %(origin)s → %(destination)s. They count as relocated once "
-                "%(city)s confirms the transfer.\n\n"
-                "Confirm it in the portal: %(portal)s\n"
-                "The agreement: %(page)s"
+                "%(city)s confirms the transfer."
             )
             % {
                 "reporter": reporter,
@@ -322,9 +319,11 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
                 "origin": agreement.origin.name,
                 "destination": agreement.destination.name,
                 "city": city.name,
-                "portal": site_url + reverse("portal:dashboard"),
-                "page": site_url + agreement.get_absolute_url(),
             },
+            links=[
+                (_("Confirm it in the portal"), reverse("portal:dashboard")),
+                (_("The agreement"), agreement.get_absolute_url()),
+            ],
         )
     return transfer
 

@@ -629,7 +629,6 @@ def transfer_create(request, pk):
                 agreement,
                 request.user,
                 **form.cleaned_data,
-                site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except ValidationError as error:
             # Someone else's transfer got in first: the pledge check under lock says so.

@@ -102,6 +102,10 @@ def agreement(origin, destination, pledged=100, **fields):
 
 
 def transfer(agreement, people, *, date=None, reported_by_city=None, confirmed=False):
+    if confirmed and reported_by_city is None:
+        # One city reports, the other confirms (a transfer the secretariat entered is
+        # confirmed only by both cities, through the workflow).
+        reported_by_city = agreement.origin
     return Transfer.objects.create(
         agreement=agreement,
         people=people,

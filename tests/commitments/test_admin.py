@@ -243,8 +243,12 @@ def test_agreement_list_shows_relocated_remaining_and_percent(admin_client, athe
     agreement = _agreement(athens, barcelona, pledged=100)
     # Relocated counts confirmed transfers only (issue 10).
     confirmed = timezone.now()
-    Transfer.objects.create(agreement=agreement, date=TODAY, people=30, confirmed_at=confirmed)
-    Transfer.objects.create(agreement=agreement, date=TODAY, people=15, confirmed_at=confirmed)
+    Transfer.objects.create(
+        agreement=agreement, date=TODAY, people=30, reported_by_city=athens, confirmed_at=confirmed
+    )
+    Transfer.objects.create(
+        agreement=agreement, date=TODAY, people=15, reported_by_city=athens, confirmed_at=confirmed
+    )
     response = admin_client.get(admin_url(RelocationAgreement, "changelist"))
     row = response.context["cl"].result_list[0]
     assert (row.relocated, row.remaining) == (45, 55)

@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -120,8 +121,9 @@ def test_the_city_that_must_confirm_is_told_by_email_with_the_link(
     (message,) = mail.outbox
     assert message.to == [athens_staff.email]
     assert "Barcelona reported that 12 people moved on May 2, 2016" in message.body
-    assert "http://testserver/portal/" in message.body
-    assert f"http://testserver{agreement.get_absolute_url()}" in message.body
+    # Absolute links, from the site's address (SITE_URL), like every notification.
+    assert f"{settings.SITE_URL}/portal/" in message.body
+    assert f"{settings.SITE_URL}{agreement.get_absolute_url()}" in message.body
 
 
 def test_both_cities_are_told_of_a_transfer_the_secretariat_entered(

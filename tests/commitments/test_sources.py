@@ -74,7 +74,7 @@ def test_staff_give_a_source_for_a_commitment_and_it_is_shown_publicly(
     assert response.status_code == 302
     commitment = Commitment.objects.get()
     assert (commitment.source_url, commitment.source_citation) == (URL, CITATION)
-    services.publish(commitment, curator)
+    services.publish(commitment=commitment, user=curator)
     html = client.get(commitment.get_absolute_url()).content.decode()
     assert CITATION in html and f'href="{URL}"' in html
 

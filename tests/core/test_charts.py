@@ -115,6 +115,7 @@ def _agreement(origin, destination, pledged, moved=()):
             agreement=agreement,
             people=people,
             date=datetime.date(2016, 6, 1),
+            reported_by_city=agreement.origin,
             confirmed_at=CONFIRMED,
         )
     return agreement
@@ -216,6 +217,7 @@ def test_an_agreements_transfers_over_time(barcelona, athens):
         agreement=agreement,
         people=15,
         date=datetime.date(2016, 9, 1),
+        reported_by_city=athens,
         confirmed_at=CONFIRMED,
     )
     baker.make(
@@ -223,6 +225,7 @@ def test_an_agreements_transfers_over_time(barcelona, athens):
         agreement=agreement,
         people=20,
         date=datetime.date(2016, 6, 1),
+        reported_by_city=athens,
         confirmed_at=CONFIRMED,
     )
 

@@ -38,10 +38,18 @@ def test_home_shows_the_totals(client, barcelona, quito, athens):
     baker.make(RelocationAgreement, origin=athens, destination=quito, people_pledged=20)
     confirmed = datetime.datetime(2016, 7, 1, tzinfo=datetime.UTC)
     Transfer.objects.create(
-        agreement=agreement, date=datetime.date(2016, 5, 1), people=30, confirmed_at=confirmed
+        agreement=agreement,
+        date=datetime.date(2016, 5, 1),
+        people=30,
+        reported_by_city=athens,
+        confirmed_at=confirmed,
     )
     Transfer.objects.create(
-        agreement=agreement, date=datetime.date(2016, 6, 1), people=12, confirmed_at=confirmed
+        agreement=agreement,
+        date=datetime.date(2016, 6, 1),
+        people=12,
+        reported_by_city=athens,
+        confirmed_at=confirmed,
     )
 
     html = client.get("/").content.decode()

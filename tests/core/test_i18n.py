@@ -107,6 +107,7 @@ def test_a_spanish_page_is_in_spanish(client, barcelona, athens):
         agreement=agreement,
         people=1200,
         date=datetime.date(2017, 5, 1),
+        reported_by_city=agreement.origin,
         confirmed_at=datetime.datetime(2017, 5, 2, tzinfo=datetime.UTC),
     )
 

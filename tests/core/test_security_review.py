@@ -290,6 +290,9 @@ def test_attack_staff_change_a_commitment_under_review_in_the_admin(staff_admin,
     assert submitted.title == "What was submitted"
 
 
+CONFIRMED_BADGE = '<span class="badge badge-verified">confirmed by both cities</span>'
+
+
 def test_attack_a_transfer_for_no_city_or_another_city_confirmed_by_one_side(
     staff_admin, curator_admin, barcelona, athens, quito, curator, barcelona_staff,
     django_user_model,
@@ -334,13 +337,13 @@ def test_attack_a_transfer_for_no_city_or_another_city_confirmed_by_one_side(
     entered.refresh_from_db()
     assert entered.confirmed_at is None and entered.first_confirmation_city == barcelona
     page = Client().get(f"/relocations/{agreement.pk}/").content.decode()
-    assert "confirmed by both cities" not in page
+    assert CONFIRMED_BADGE not in page
     portal.force_login(athens_staff)
     portal.post(f"/portal/transfers/{entered.pk}/confirm/")
     entered.refresh_from_db()
     assert entered.confirmed_at is not None and entered.confirmed_by == athens_staff
     page = Client().get(f"/relocations/{agreement.pk}/").content.decode()
-    assert "confirmed by both cities" in page
+    assert CONFIRMED_BADGE in page
 
 
 def test_attack_staff_rewrite_an_update_the_secretariat_entered(

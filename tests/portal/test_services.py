@@ -81,6 +81,7 @@ def test_agreement_totals_for_staff_count_each_transfer_once(
         agreement=athens_to_barcelona,
         date=datetime.date(2016, 5, 1),
         people=10,
+        reported_by_city=athens,
         confirmed_at=datetime.datetime(2016, 5, 2, tzinfo=datetime.UTC),
     )
     (agreement,) = RelocationAgreement.objects.for_user(barcelona_staff).with_totals()
