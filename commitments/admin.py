@@ -517,9 +517,12 @@ class RelocationAgreementAdmin(CuratedAdmin):
             return transfer.people - originals.get(transfer.pk, 0)
 
         for transfer in sorted(instances, key=growth):
-            if transfer.pk is None and transfer.reported_by_id is None:
+            new = transfer.pk is None
+            if new and transfer.reported_by_id is None:
                 transfer.reported_by = request.user
             transfer.save()
+            if new:
+                services.ask_for_confirmation(transfer=transfer)
         formset.save_m2m()
 
 
@@ -536,6 +539,8 @@ class TransferAdmin(CuratedAdmin):
         if not change and obj.reported_by_id is None:
             obj.reported_by = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            services.ask_for_confirmation(transfer=obj)
 
     @admin.display(boolean=True, description=_("confirmed"), ordering="confirmed_at")
     def confirmed(self, obj):

@@ -270,6 +270,38 @@ def _confirming_cities(agreement, reported_by_city):
     return [agreement.origin]
 
 
+def ask_for_confirmation(*, transfer):
+    """Emails the staff of the city (or, for the secretariat's transfer, both cities)
+    that must confirm a new transfer; every entry point that records one calls it."""
+    agreement = transfer.agreement
+    reported_by_city = transfer.reported_by_city
+    people = transfer.people
+    reporter = reported_by_city.name if reported_by_city else _("The secretariat")
+    for city in _confirming_cities(agreement, reported_by_city):
+        _notify(
+            _staff_emails(city),
+            _("Transfer to confirm: %(origin)s → %(destination)s")
+            % {"origin": agreement.origin.name, "destination": agreement.destination.name},
+            _(
+                "%(reporter)s reported that %(people)d people moved on %(date)s under the "
+                "agreement %(origin)s → %(destination)s. They count as relocated once "
+                "%(city)s confirms the transfer."
+            )
+            % {
+                "reporter": reporter,
+                "people": people,
+                "date": transfer.date_display,
+                "origin": agreement.origin.name,
+                "destination": agreement.destination.name,
+                "city": city.name,
+            },
+            links=[
+                (_("Confirm it in the portal"), reverse("portal:dashboard")),
+                (_("The agreement"), agreement.get_absolute_url()),
+            ],
+        )
+
+
 @transaction.atomic
 def record_transfer(agreement, user, *, date, people, reported_by_city=None, notes="",
                     date_precision="day"):  # fmt: skip
@@ -301,30 +333,7 @@ def record_transfer(agreement, user, *, date, people, reported_by_city=None, not
     )
     transfer.full_clean()
     transfer.save()
-    reporter = reported_by_city.name if reported_by_city else _("The secretariat")
-    for city in _confirming_cities(agreement, reported_by_city):
-        _notify(
-            _staff_emails(city),
-            _("Transfer to confirm: %(origin)s → %(destination)s")
-            % {"origin": agreement.origin.name, "destination": agreement.destination.name},
-            _(
-                "%(reporter)s reported that %(people)d people moved on %(date)s under the "
-                "agreement %(origin)s → %(destination)s. They count as relocated once "
-                "%(city)s confirms the transfer."
-            )
-            % {
-                "reporter": reporter,
-                "people": people,
-                "date": transfer.date_display,
-                "origin": agreement.origin.name,
-                "destination": agreement.destination.name,
-                "city": city.name,
-            },
-            links=[
-                (_("Confirm it in the portal"), reverse("portal:dashboard")),
-                (_("The agreement"), agreement.get_absolute_url()),
-            ],
-        )
+    ask_for_confirmation(transfer=transfer)
     return transfer
 
 

@@ -136,3 +136,25 @@ def test_both_cities_are_told_of_a_transfer_the_secretariat_entered(
         athens_staff.email,
         barcelona_staff.email,
     ]
+
+
+def test_a_transfer_a_curator_adds_in_the_admin_asks_both_cities_to_confirm(
+    client, athens, barcelona, athens_staff, barcelona_staff, curator,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from commitments.models import Transfer
+    from tests.curation import admin_url, ensure_groups, form_data
+
+    ensure_groups()
+    agreement = builders.agreement(athens, barcelona, pledged=100, signed_on=SIGNED)
+    client.force_login(curator)
+    data = form_data(client.get(admin_url(Transfer, "add")))
+    data.update(agreement=agreement.pk, date=timezone.localdate().isoformat(), people=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(admin_url(Transfer, "add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert sorted(address for m in mail.outbox for address in m.to) == [
+        athens_staff.email,
+        barcelona_staff.email,
+    ]
+    assert all(f"{settings.SITE_URL}/portal/" in m.body for m in mail.outbox)
