@@ -5,8 +5,17 @@ would cite. Both are lists like the others: filters, sort, downloads."""
 import dataclasses
 from collections import defaultdict
 
-from django.db.models import Count, Func, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce, Length
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, Length, RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +27,9 @@ from .coverage import REGIONS, STATUSES, framework_coverage, published_answers, 
 from .coverage import with_breakdown as with_region_and_status_counts
 from .filters import FrameworkFilterSet, FrameworkItemFilterSet
 from .models import Framework, FrameworkItem
+
+# Commitments listed under each item on a framework page (the most recently published).
+COMMITMENTS_PER_ITEM = 10
 
 
 def _count_items(*, answered=False):
@@ -154,13 +166,25 @@ def framework_detail(request, code):
 
 
 def _with_commitments(items, coverage):
-    """The page's items with their published commitments (one query), their counts
-    from the coverage, and their depth in the framework's tree."""
+    """The page's items with their latest published commitments (one query), their
+    counts from the coverage, and their depth in the framework's tree.
+
+    At most ``COMMITMENTS_PER_ITEM`` a item, the most recently published: an item that
+    thousands of commitments answer would otherwise make the page read and render all
+    of them (97 s for the GCM page at 1M commitments); the full list is one link away.
+    """
+    latest_first = Window(
+        RowNumber(),
+        partition_by=F("frameworkitem"),
+        order_by=[F("commitment__published_at").desc(nulls_last=True), F("commitment").desc()],
+    )
     answers = (
         published_answers()
         .filter(frameworkitem__in=items)
+        .annotate(rank=latest_first)
+        .filter(rank__lte=COMMITMENTS_PER_ITEM)
         .select_related("commitment__city")
-        .order_by("commitment__city__name", "commitment__title", "commitment__pk")
+        .order_by("frameworkitem", "rank")
     )
     commitments = defaultdict(list)
     for answer in answers:

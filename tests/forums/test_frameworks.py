@@ -110,6 +110,32 @@ def test_a_framework_page_shows_each_item_with_the_published_commitments_answeri
     assert "https://example.org/gcm" in html
 
 
+def test_an_item_lists_its_latest_commitments_and_links_to_all_of_them(client, gcm, barcelona):
+    import datetime
+
+    from django.utils import timezone
+
+    from forums.framework_views import COMMITMENTS_PER_ITEM
+
+    objective = FrameworkItem.objects.get(code="GCM-1")
+    start = timezone.now() - datetime.timedelta(days=30)
+    for n in range(COMMITMENTS_PER_ITEM + 2):
+        commitment = builders.commitment(
+            barcelona, title=f"Plan {n:02d}", published_at=start + datetime.timedelta(days=n)
+        )
+        commitment.framework_items.set([objective])
+
+    response = client.get("/frameworks/GCM/")
+
+    entry = next(e for e in response.context["item_rows"] if e["item"].code == "GCM-1")
+    newest_first = [f"Plan {n:02d}" for n in range(COMMITMENTS_PER_ITEM + 1, 1, -1)]
+    assert [c.title for c in entry["commitments"]] == newest_first
+    html = response.content.decode()
+    assert f"The {COMMITMENTS_PER_ITEM} most recently published:" in html
+    assert "Filter and download these 12 commitments" in html
+    assert "Plan 00" not in html
+
+
 def test_a_framework_page_counts_by_region_and_status_and_lists_unanswered_items(client, gcm):
     coverage = client.get("/frameworks/GCM/").context["coverage"]
 
