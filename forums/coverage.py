@@ -11,11 +11,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
 from commitments.models import Commitment
 from core import geo
+from core.counts import subquery_count, yes_if_positive
 
 from .models import FrameworkItem
 
@@ -40,26 +40,16 @@ def published_answers():
 
 
 def _count_answers(**conditions):
-    counted = (
-        published_answers()
-        .filter(frameworkitem=OuterRef("pk"), **conditions)
-        .order_by()
-        .values("frameworkitem")
-        .annotate(n=Count("commitment", distinct=True))
-        .values("n")
+    return subquery_count(
+        published_answers().filter(**conditions), "frameworkitem", "commitment", distinct=True
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def with_answers(items):
     """Items annotated with ``commitment_count`` and ``answered`` ("yes" or "no"): a
     subquery, so that a filter joining other rows cannot inflate the count."""
     return items.annotate(commitment_count=_count_answers()).annotate(
-        answered=Case(
-            When(commitment_count__gt=0, then=Value("yes")),
-            default=Value("no"),
-            output_field=CharField(),
-        )
+        answered=yes_if_positive("commitment_count")
     )
 
 

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization
+from core.counts import subquery_count, yes_if_positive
 from core.dates import DatePrecision, format_partial_date, truncate
 from core.i18n import localized
 from core.models import SourcedModel, TimestampedModel, VersionedModel
@@ -566,20 +566,9 @@ class GoodPracticeQuerySet(models.QuerySet):
         list's sort, its ``replicated`` filter and facet, the downloads and the API read.
         A subquery, not a join: the list's filters join themes, which would multiply a
         joined count."""
-        replications = (
-            Replication.objects.filter(practice=models.OuterRef("pk"))
-            .order_by()
-            .values("practice")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        count = Coalesce(models.Subquery(replications, output_field=models.IntegerField()), 0)
+        count = subquery_count(Replication.objects.all(), "practice")
         return self.annotate(replication_count=count).annotate(
-            replicated=models.Case(
-                models.When(replication_count__gt=0, then=models.Value("yes")),
-                default=models.Value("no"),
-                output_field=models.CharField(),
-            )
+            replicated=yes_if_positive("replication_count")
         )
 
 
