@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "commitments",
     "portal",
     "api",
+    "pages",
 ]
 
 MIDDLEWARE = [

@@ -3,8 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from core import feeds as core_feeds
 from core import views as core_views
+from pages import feeds as page_feeds
+from pages import views as page_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -17,14 +18,14 @@ urlpatterns = [
 # not in a cookie, so every public page stays cacheable by a CDN (no Vary: Cookie)
 # and a link always opens in the language it was shared in.
 urlpatterns += i18n_patterns(
-    path("", core_views.home, name="home"),
-    path("search/", core_views.search, name="search"),
+    path("", page_views.home, name="home"),
+    path("search/", page_views.search, name="search"),
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.account_urls")),
     path("portal/", include("portal.urls")),
-    path("feeds/updates/", core_feeds.NetworkUpdatesFeed(), name="updates-feed"),
+    path("feeds/updates/", page_feeds.NetworkUpdatesFeed(), name="updates-feed"),
     # Before the cities/ include, so that this path is not read as a city's page.
-    path("cities/<slug:slug>/feed/", core_feeds.CityUpdatesFeed(), name="city-updates-feed"),
+    path("cities/<slug:slug>/feed/", page_feeds.CityUpdatesFeed(), name="city-updates-feed"),
     path("cities/", include("cities.urls")),
     path("forums/", include("forums.urls")),
     path("outcomes/", include("forums.outcome_urls")),

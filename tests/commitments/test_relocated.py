@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commitments import services
 from commitments.models import RelocationAgreement
-from core import charts
+from pages import charts
 from tests import builders
 from tests.conftest import _staff_user
 

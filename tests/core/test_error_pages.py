@@ -37,7 +37,7 @@ def test_a_missing_page_is_a_404_in_the_sites_layout_and_language(client, path, 
 @pytest.mark.parametrize(("prefix", "language"), [("", "en"), ("/es", "es")])
 def test_a_server_error_is_a_500_in_the_sites_layout_and_language(prefix, language):
     client = Client(raise_request_exception=False)
-    with mock.patch("core.views.render", side_effect=RuntimeError("boom")):
+    with mock.patch("pages.views.render", side_effect=RuntimeError("boom")):
         response = client.get(f"{prefix}/")
     assert response.status_code == 500
     body = response.content.decode()

@@ -10,7 +10,7 @@ from model_bakery import baker
 
 from cities.models import City
 from commitments.models import RelocationAgreement
-from core import maps
+from pages import maps
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commitments.models import Commitment, RelocationAgreement, Transfer, people_of
 from core import geo
-from core.maps import _n
 from core.templatetags.languages import RECORDS_LANGUAGE
+from forums.models import Forum, Theme
+from pages.svg import svg_number
 
 # Charts of agreements and cities list the largest rows only; the summary covers all.
 MAX_ROWS = 12
@@ -35,7 +37,7 @@ def _bar(value, largest):
     """The bar's length out of 100; a non-zero value always shows a sliver."""
     if not largest or not value:
         return "0"
-    return _n(max(100 * value / largest, 1))
+    return svg_number(max(100 * value / largest, 1))
 
 
 def _count_chart(chart_id, title, label_header, value_header, rows, summary, empty):
@@ -61,7 +63,6 @@ def _list_url(name, **params):
 
 
 def _published():
-    from commitments.models import Commitment
 
     return Commitment.objects.published()
 
@@ -101,7 +102,6 @@ def _totals_by(counts, position):
 
 def commitments_by_status(counts=None):
     """Published commitments per status, every status listed. One query."""
-    from commitments.models import Commitment
 
     counts = _totals_by(commitment_counts() if counts is None else counts, 0)
     rows = [
@@ -131,8 +131,6 @@ def commitments_by_status(counts=None):
 
 def commitments_by_theme():
     """Published commitments per theme (a commitment may have several). One query."""
-    from commitments.models import Commitment
-    from forums.models import Theme
 
     published = Q(commitments__publication_state=Commitment.PublicationState.PUBLISHED)
     themes = (
@@ -206,7 +204,6 @@ def commitments_by_region(counts=None):
 
 def forums_over_time():
     """Each forum in order, with the number of cities that took part. One query."""
-    from forums.models import Forum
 
     forums = list(
         Forum.objects.annotate(count=Count("participations", distinct=True))
@@ -260,13 +257,11 @@ def forums_over_time():
 
 
 def _relocated():
-    from commitments.models import Transfer, people_of
 
     return people_of(Transfer.objects.relocated())
 
 
 def _awaiting():
-    from commitments.models import Transfer, people_of
 
     return people_of(Transfer.objects.awaiting_confirmation())
 
@@ -326,7 +321,6 @@ def _agreement_totals(agreements):
 def _agreements(records):
     """All agreements, or those of ``records`` (a list's filtered queryset) re-read
     plainly, so that its annotations and ordering do not disturb the sums."""
-    from commitments.models import RelocationAgreement
 
     agreements = RelocationAgreement.objects.order_by()
     if records is not None:

@@ -10,8 +10,8 @@ from model_bakery import baker
 
 from cities.models import City
 from commitments.models import Commitment, RelocationAgreement, Transfer
-from core import charts
 from forums.models import Forum, ForumParticipation, Theme
+from pages import charts
 
 pytestmark = pytest.mark.django_db
 

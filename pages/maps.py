@@ -21,7 +21,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cities.models import City
+from commitments.models import RelocationAgreement
 from core import geo
+from pages.svg import svg_number
 
 # The world is 1000 x 500 user units: 1000/360 units per degree both ways.
 WORLD_WIDTH = 1000
@@ -39,12 +42,6 @@ MAX_LABELS = 25
 
 ATLAS_PATH = settings.BASE_DIR / "static" / "vendor" / "world-atlas" / "countries-110m.json"
 ANTARCTICA = "010"  # ISO 3166-1 numeric; never on a map of cities.
-
-
-def _n(value):
-    """A number for an SVG attribute: at most one decimal, always a dot."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 def project(longitude, latitude):
@@ -140,7 +137,7 @@ def _encode_ring(points, step):
         return ""
 
     def number(value):
-        return _n(value * step)
+        return svg_number(value * step)
 
     text = [f"M{number(grid[0][0])} {number(grid[0][1])}l"]
     for index, (dx, dy) in enumerate(moves):
@@ -200,7 +197,7 @@ class ViewBox:
         return WORLD_WIDTH / self.width
 
     def attribute(self):
-        return f"{_n(self.x)} {_n(self.y)} {_n(self.width)} {_n(self.height)}"
+        return " ".join(svg_number(v) for v in (self.x, self.y, self.width, self.height))
 
     def contains(self, longitude, latitude):
         return self.west <= longitude <= self.east and self.south <= latitude <= self.north
@@ -260,7 +257,7 @@ def _arc(agreement, origin, destination, view):
     trim = min(11 / view.zoom, tail / 2)
     x1, y1 = x1 - (x1 - cx) / tail * trim, y1 - (y1 - cy) / tail * trim
     return {
-        "d": f"M{_n(x0)} {_n(y0)}Q{_n(cx)} {_n(cy)} {_n(x1)} {_n(y1)}",
+        "d": "M{} {}Q{} {} {} {}".format(*(svg_number(v) for v in (x0, y0, cx, cy, x1, y1))),
         "url": reverse("commitments:relocation-detail", args=[agreement["pk"]]),
         "label": ngettext(
             "Relocation agreement from %(origin)s to %(destination)s: %(count)s person pledged",
@@ -304,11 +301,11 @@ def _styled(markers, view, arcs, *, title, summary, map_id, cities_total=None):
             # Names go right of the marker unless that would run off the view.
             right = marker.x + 120 * unit < view.x + view.width
             marker.label = {
-                "x": _n(marker.x + (10 if right else -10) * unit),
-                "y": _n(marker.y + 5 * unit),
+                "x": svg_number(marker.x + (10 if right else -10) * unit),
+                "y": svg_number(marker.y + 5 * unit),
                 "anchor": "start" if right else "end",
             }
-        marker.cx, marker.cy = _n(marker.x), _n(marker.y)
+        marker.cx, marker.cy = svg_number(marker.x), svg_number(marker.y)
     return {
         "map_id": map_id,
         "title": title,
@@ -317,11 +314,11 @@ def _styled(markers, view, arcs, *, title, summary, map_id, cities_total=None):
         "land": land_path(view.x, view.y, view.width, view.height),
         "markers": markers,
         "arcs": arcs,
-        "radius": _n(6 * unit),
-        "current_radius": _n(9 * unit),
-        "font_size": _n(15 * unit),
-        "arrow_size": _n(10 * unit),
-        "halo": _n(3 * unit),
+        "radius": svg_number(6 * unit),
+        "current_radius": svg_number(9 * unit),
+        "font_size": svg_number(15 * unit),
+        "arrow_size": svg_number(10 * unit),
+        "halo": svg_number(3 * unit),
         "cities_total": len(markers) if cities_total is None else cities_total,
     }
 
@@ -331,8 +328,6 @@ def network_map():
 
     Two queries: the cities, and the agreements with both ends' coordinates.
     """
-    from cities.models import City
-    from commitments.models import RelocationAgreement
 
     cities = list(
         City.objects.filter(latitude__isnull=False, longitude__isnull=False)
@@ -387,8 +382,6 @@ def city_map(city):
 
     Two queries: the city's agreements (with both ends), the cities in view.
     """
-    from cities.models import City
-    from commitments.models import RelocationAgreement
 
     if city.latitude is None or city.longitude is None:
         return None

@@ -6,7 +6,7 @@
 
 from django import template
 
-from core import charts, maps
+from pages import charts, maps
 
 register = template.Library()
 
