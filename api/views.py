@@ -27,12 +27,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cities.filters import CityFilterSet
 from cities.models import City
+from commitments.coverage import framework_coverage
 from commitments.filters import CommitmentFilterSet, RelocationFilterSet
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
-from forums.coverage import framework_coverage
-from forums.filters import ForumFilterSet, OutcomeFilterSet, PracticeFilterSet
+from forums.filters import CityFilterSet, ForumFilterSet, OutcomeFilterSet, PracticeFilterSet
 from forums.models import (
     Clause,
     Endorsement,
@@ -41,11 +40,11 @@ from forums.models import (
     ForumPartner,
     Framework,
     FrameworkItem,
+    GoodPractice,
     OutcomeDocument,
     Replication,
     Theme,
 )
-from forums.practice_views import public_practices
 
 from . import serializers
 from .filters import PublicFilterBackend
@@ -62,22 +61,6 @@ VALIDATION_ERROR_SCHEMA = {
         "status": ["Select a valid choice. finished is not one of the available choices."]
     },
 }
-
-
-def published_commitments_count(lookup):
-    """Counts published commitments whose ``lookup`` is the outer row.
-
-    A subquery rather than ``Count()``: the list filters join many-valued relations
-    (themes, networks, endorsements), and a join there would inflate a joined count.
-    """
-    commitments = (
-        Commitment.objects.published()
-        .filter(**{lookup: OuterRef("pk")})
-        .order_by()
-        .annotate(n=Func("pk", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"))
-        .values("n")
-    )
-    return Coalesce(Subquery(commitments, output_field=IntegerField()), 0)
 
 
 class ApiPagination(PageNumberPagination):
@@ -208,7 +191,7 @@ class CityViewSet(PublicViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
     queryset = (
-        City.objects.annotate(commitments_count=published_commitments_count("city"))
+        City.objects.annotate(commitments_count=Commitment.objects.published_count_per("city"))
         .prefetch_related(
             "networks",
             Prefetch(
@@ -280,7 +263,7 @@ class OutcomeViewSet(PublicViewSet):
     def get_queryset(self):
         documents = (
             OutcomeDocument.objects.select_related("forum")
-            .annotate(commitments_count=published_commitments_count("outcome_document"))
+            .annotate(commitments_count=Commitment.objects.published_count_per("outcome_document"))
             .prefetch_related(
                 "themes",
                 Prefetch(
@@ -289,7 +272,7 @@ class OutcomeViewSet(PublicViewSet):
                 Prefetch(
                     "clauses",
                     queryset=Clause.objects.annotate(
-                        commitments_count=published_commitments_count("clauses")
+                        commitments_count=Commitment.objects.published_count_per("clauses")
                     ).order_by("position", "number"),
                 ),
                 Prefetch(
@@ -406,7 +389,9 @@ class FrameworkViewSet(PublicViewSet):
             Prefetch(
                 "items",
                 queryset=FrameworkItem.objects.select_related("parent")
-                .annotate(commitments_count=published_commitments_count("framework_items"))
+                .annotate(
+                    commitments_count=Commitment.objects.published_count_per("framework_items")
+                )
                 .order_by("code"),
             )
         ).order_by("code")
@@ -437,7 +422,7 @@ class PracticeViewSet(PublicViewSet):
 
     def get_queryset(self):
         return (
-            public_practices()
+            GoodPractice.objects.public()
             .prefetch_related(
                 "themes",
                 Prefetch(
@@ -468,7 +453,7 @@ class ThemeViewSet(PublicViewSet):
             .values("n")
         )
         return Theme.objects.annotate(
-            commitments_count=published_commitments_count("themes"),
+            commitments_count=Commitment.objects.published_count_per("themes"),
             outcomes_count=Coalesce(Subquery(outcomes, output_field=IntegerField()), 0),
         ).order_by("name", "slug")
 

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CuratedAdmin, CuratedImportExportMixin, CuratedTabularInline
@@ -90,3 +92,30 @@ class OrganizationAdmin(CuratedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = [SteeringPartnerInline]
+
+
+# The User admin, with the cities each user acts for -------------------------------
+
+
+class CityStaffMembershipInline(CuratedTabularInline):
+    model = CityStaffMembership
+    fk_name = "user"
+    autocomplete_fields = ["city"]
+    verbose_name = _("city this user acts for")
+    verbose_name_plural = _("cities this user acts for")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("city")
+
+
+User = get_user_model()
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [CityStaffMembershipInline]
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    show_full_result_count = False

@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, RelocationAgreement
 from core import geo
-from core.listing import Column, Facet, Listing, Sort, browse
+from core.listing import Column, Facet, Listing, Sort
+from core.listviews import list_page
+from forums.filters import CityFilterSet
 from forums.models import Endorsement, GoodPractice, Replication
 
-from .filters import CityFilterSet
 from .models import City
 
 CITIES = Listing(
@@ -52,10 +53,7 @@ CITIES = Listing(
 
 
 def city_list(request):
-    result = browse(request, CITIES)
-    if result.download:
-        return result.download
-    return render(request, "cities/city_list.html", result.context, status=result.status)
+    return list_page(request, CITIES, "cities/city_list.html")
 
 
 def city_detail(request, slug):

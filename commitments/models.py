@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cities.models import City, Network
+from core.counts import subquery_count
 from core.dates import DatePrecision, coarser_precision, format_partial_date, truncate
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 from core.permissions import is_curator
@@ -37,6 +38,26 @@ class CommitmentQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the only starting point of every public view."""
         return self.filter(publication_state=Commitment.PublicationState.PUBLISHED)
+
+    # The published count: ONE definition each, used by the home page, the charts, the
+    # lists (outcome documents, frameworks) and the API.
+    def published_count_per(self, lookup):
+        """An expression: how many published commitments have ``lookup`` equal to the
+        outer row (0 for none), e.g. ``City.objects.annotate(n=Commitment.objects
+        .published_count_per("city"))``. A subquery, not ``Count()``: a list's filters
+        join many-valued relations (themes, networks), which would inflate a join."""
+        return subquery_count(self.published(), lookup, distinct=True)
+
+    def published_counts_by_status_and_region(self):
+        """``[(status, UN region of the city, count)]`` of the published commitments:
+        one grouped query, which the status and the region charts share."""
+        return list(
+            self.published()
+            .order_by()
+            .values("status", "city__region")
+            .annotate(count=models.Count("pk"))
+            .values_list("status", "city__region", "count")
+        )
 
     def for_user(self, user):
         """What a user may see and change in the portal and the admin.
@@ -477,7 +498,7 @@ class TransferQuerySet(models.QuerySet):
         return self.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
 
 
-def people_of(transfers):
+def _people_of(transfers):
     """A subquery: the people of ``transfers`` (a Transfer queryset) per agreement row."""
     return Coalesce(
         Subquery(
@@ -490,6 +511,17 @@ def people_of(transfers):
         ),
         Value(0),
     )
+
+
+def _people_sums():
+    """The sums of the agreements' people figures, for ``aggregate`` or a grouped
+    ``annotate``."""
+    return {
+        "pledged": Coalesce(Sum("people_pledged"), Value(0)),
+        "relocated": Coalesce(Sum(_people_of(Transfer.objects.relocated())), Value(0)),
+        "awaiting": Coalesce(Sum(_people_of(Transfer.objects.awaiting_confirmation())), Value(0)),
+        "count": models.Count("pk"),
+    }
 
 
 class RelocationAgreementQuerySet(models.QuerySet):
@@ -508,12 +540,12 @@ class RelocationAgreementQuerySet(models.QuerySet):
         """
         pending = Transfer.objects.awaiting_confirmation()
         return self.annotate(
-            relocated=people_of(Transfer.objects.relocated()),
-            awaiting_by_origin=people_of(pending.filter(reported_by_city=OuterRef("origin"))),
-            awaiting_by_destination=people_of(
+            relocated=_people_of(Transfer.objects.relocated()),
+            awaiting_by_origin=_people_of(pending.filter(reported_by_city=OuterRef("origin"))),
+            awaiting_by_destination=_people_of(
                 pending.filter(reported_by_city=OuterRef("destination"))
             ),
-            awaiting_by_secretariat=people_of(pending.filter(reported_by_city__isnull=True)),
+            awaiting_by_secretariat=_people_of(pending.filter(reported_by_city__isnull=True)),
         ).annotate(
             awaiting=F("awaiting_by_origin")
             + F("awaiting_by_destination")
@@ -526,15 +558,14 @@ class RelocationAgreementQuerySet(models.QuerySet):
         )
 
     def people_totals(self):
-        """(pledged, relocated, awaiting, number of agreements) of these agreements, in
-        one query: the figures of the home page and the charts' summaries."""
-        totals = self.order_by().aggregate(
-            pledged=Coalesce(Sum("people_pledged"), Value(0)),
-            relocated=Coalesce(Sum(people_of(Transfer.objects.relocated())), Value(0)),
-            awaiting=Coalesce(Sum(people_of(Transfer.objects.awaiting_confirmation())), Value(0)),
-            count=models.Count("pk"),
-        )
-        return totals
+        """``{pledged, relocated, awaiting, count}`` of these agreements, in one query:
+        the figures of the home page and the charts' summaries."""
+        return self.order_by().aggregate(**_people_sums())
+
+    def people_totals_by(self, *fields):
+        """The same figures per group of ``fields`` (e.g. the receiving city): one
+        query, one dict per group with the ``fields`` and the four figures."""
+        return self.order_by().values(*fields).annotate(**_people_sums())
 
     def for_user(self, user):
         """Agreements a user may record transfers for: their cities on either side."""
@@ -812,6 +843,11 @@ class Transfer(TimestampedModel):
     @property
     def date_display(self):
         return format_partial_date(self.date, self.date_precision)
+
+    @property
+    def counts_as_relocated(self):
+        """``RELOCATED`` for a transfer already in memory (a chart of its agreement)."""
+        return self.confirmed_at is not None
 
     def clean(self):
         """Checks the rules that need the agreement; ``record_transfer`` re-checks under lock."""

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from core import geo
 from core.dates import iso_partial_date
 from core.i18n import localized_expression
-from core.listing import Column, Facet, Listing, Sort, browse
+from core.listing import Column, Facet, Listing, Sort
+from core.listviews import list_page
 from forums.models import Clause
 
 from .filters import CommitmentFilterSet, RelocationFilterSet
@@ -144,12 +145,7 @@ RELOCATIONS = Listing(
 
 
 def commitment_list(request):
-    result = browse(request, COMMITMENTS)
-    if result.download:
-        return result.download
-    return render(
-        request, "commitments/commitment_list.html", result.context, status=result.status
-    )
+    return list_page(request, COMMITMENTS, "commitments/commitment_list.html")
 
 
 def commitment_detail(request, pk):
@@ -208,12 +204,7 @@ def _public_changes(commitment):
 
 
 def relocation_list(request):
-    result = browse(request, RELOCATIONS)
-    if result.download:
-        return result.download
-    return render(
-        request, "commitments/relocation_list.html", result.context, status=result.status
-    )
+    return list_page(request, RELOCATIONS, "commitments/relocation_list.html")
 
 
 def relocation_detail(request, pk):

@@ -22,39 +22,21 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.http import Http404
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
-from cities.models import CityStaffMembership
 from core.forms import VersionedFormMixin
 from core.models import EditConflict, VersionedModel
 from core.permissions import is_curator
-
-
-class CuratorAuthenticationForm(AdminAuthenticationForm):
-    """The admin's login takes curators only; city staff sign in to the portal."""
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if not is_curator(user):
-            raise forms.ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
 
 
 def workflow_fields(model):
@@ -349,30 +331,3 @@ class CuratedImportExportMixin(ImportExportMixin):
             return super().get_export_queryset(request)
         except IncorrectLookupParameters:
             raise BadRequest("A filter this list does not have.") from None
-
-
-# The User admin, with the cities each user acts for -------------------------------
-
-
-class CityStaffMembershipInline(CuratedTabularInline):
-    model = CityStaffMembership
-    fk_name = "user"
-    autocomplete_fields = ["city"]
-    verbose_name = _("city this user acts for")
-    verbose_name_plural = _("cities this user acts for")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("city")
-
-
-User = get_user_model()
-
-if admin.site.is_registered(User):
-    admin.site.unregister(User)
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    inlines = [CityStaffMembershipInline]
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    show_full_result_count = False

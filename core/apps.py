@@ -1,6 +1,23 @@
 from django.apps import AppConfig
 
+# The module, not the class: a class named in this module would be one more candidate
+# config for "core" in Django's eyes.
+from django.contrib.admin import apps as admin_apps
+
 
 class CoreConfig(AppConfig):
+    default = True  # the one of the two configs below that "core" names
     name = "core"
     verbose_name = "Core"
+
+
+class CuratorsAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the curators' site (``core.sites``).
+
+    Declared here rather than in ``core.sites`` so that INSTALLED_APPS does not import
+    the site, whose login form needs the app registry, before the registry is ready:
+    Django imports ``default_site`` only once every app is loaded.
+    """
+
+    default = False
+    default_site = "core.sites.CuratorsAdminSite"

@@ -77,7 +77,7 @@ def country_subregions():
     Antarctica is in none. Built on first use: the M49 table takes a tenth of a
     second to read, which a command that never looks at a country should not pay.
     """
-    import django_countries_hdx
+    import django_countries_hdx  # noqa: PLC0415 -- a tenth of a second, only when asked
 
     table = {}
     for code in COUNTRY_CODES:

@@ -15,8 +15,9 @@ export pages that the apps and django-import-export add.
 
 from functools import wraps
 
+from django import forms
 from django.contrib.admin import AdminSite
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import BadRequest
 
 from core.permissions import is_curator
@@ -26,17 +27,24 @@ def has_nul_byte(query):
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in query.lists())
 
 
+class CuratorAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login takes curators only; city staff sign in to the portal."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not is_curator(user):
+            raise forms.ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
 class CuratorsAdminSite(AdminSite):
     def has_permission(self, request):
         return super().has_permission(request) and is_curator(request.user)
 
-    @property
-    def login_form(self):
-        # Imported here: the auth forms need the app registry, which is not ready
-        # when this module is imported (from INSTALLED_APPS).
-        from core.admin import CuratorAuthenticationForm
-
-        return CuratorAuthenticationForm
+    login_form = CuratorAuthenticationForm
 
     def admin_view(self, view, cacheable=False):
         checked = super().admin_view(view, cacheable)
@@ -48,7 +56,3 @@ class CuratorsAdminSite(AdminSite):
             return checked(request, *args, **kwargs)
 
         return refuse_nul_bytes
-
-
-class CuratorsAdminConfig(AdminConfig):
-    default_site = "core.sites.CuratorsAdminSite"

@@ -1,11 +1,32 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import City
+from cities.models import City, Network
 from core import geo
 from core.filters import PublicFilterSet, SlugMultipleFilter, YearFilter
 
 from .models import Forum, Framework, FrameworkItem, GoodPractice, OutcomeDocument, Theme
+
+
+class CityFilterSet(PublicFilterSet):
+    """The cities list. It lives here, not in ``cities/``, for its ``forum`` filter:
+    which forums a city took part in is the forums app's to know (cities sit below)."""
+
+    region = django_filters.MultipleChoiceFilter(choices=geo.REGION_CHOICES, label=_("UN region"))
+    country = django_filters.MultipleChoiceFilter(choices=geo.COUNTRY_CHOICES, label=_("Country"))
+    kind = django_filters.MultipleChoiceFilter(choices=City.Kind.choices, label=_("Kind"))
+    network = SlugMultipleFilter(
+        field_name="networks", queryset=Network.objects.all(), label=_("Network")
+    )
+    forum = SlugMultipleFilter(
+        field_name="participations__forum",
+        queryset=Forum.objects.all(),
+        label=_("Took part in forum"),
+    )
+
+    class Meta:
+        model = City
+        fields = ["q", "region", "country", "kind", "network", "forum"]
 
 
 class ForumFilterSet(PublicFilterSet):

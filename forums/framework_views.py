@@ -19,12 +19,19 @@ from django.db.models.functions import Coalesce, Length, RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from commitments.coverage import (
+    REGIONS,
+    STATUSES,
+    framework_coverage,
+    published_answers,
+    with_answers,
+)
+from commitments.coverage import with_breakdown as with_region_and_status_counts
 from commitments.models import Commitment
 from core.dates import iso_partial_date
 from core.listing import Column, Facet, Listing, Sort, browse
+from core.listviews import list_page
 
-from .coverage import REGIONS, STATUSES, framework_coverage, published_answers, with_answers
-from .coverage import with_breakdown as with_region_and_status_counts
 from .filters import FrameworkFilterSet, FrameworkItemFilterSet
 from .models import Framework, FrameworkItem
 
@@ -134,10 +141,7 @@ ITEMS = Listing(
 
 
 def framework_list(request):
-    result = browse(request, FRAMEWORKS)
-    if result.download:
-        return result.download
-    return render(request, "forums/framework_list.html", result.context, status=result.status)
+    return list_page(request, FRAMEWORKS, "forums/framework_list.html")
 
 
 def framework_detail(request, code):

@@ -561,6 +561,11 @@ class FigureClaim(SourcedModel, TimestampedModel, VersionedModel):
 
 
 class GoodPracticeQuerySet(models.QuerySet):
+    def public(self):
+        """Every good practice is public (curators enter them): the rows the list, its
+        downloads, its feed and the API start from."""
+        return self.with_replication().select_related("city", "forum")
+
     def with_replication(self):
         """Annotates ``replication_count`` and ``replicated`` ("yes" or "no"), which the
         list's sort, its ``replicated`` filter and facet, the downloads and the API read.

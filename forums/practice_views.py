@@ -10,7 +10,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.listing import Column, Facet, Listing, Sort, browse
+from core.listing import Column, Facet, Listing, Sort
+from core.listviews import list_page
 from core.text import render_markdown
 
 from .filters import PracticeFilterSet
@@ -19,16 +20,10 @@ from .models import GoodPractice, Replication
 FEED_LENGTH = 50
 
 
-def public_practices():
-    """Every good practice is public (curators enter them); one place builds the rows
-    the list, its downloads, its feed and the API start from."""
-    return GoodPractice.objects.with_replication().select_related("city", "forum")
-
-
 PRACTICES = Listing(
     name="practices",
     filterset_class=PracticeFilterSet,
-    queryset=public_practices,
+    queryset=lambda: GoodPractice.objects.public(),
     sorts=(
         Sort("title", gettext_lazy("Title"), ("title", "pk")),
         Sort(
@@ -66,16 +61,14 @@ PRACTICES = Listing(
 
 
 def practice_list(request):
-    result = browse(request, PRACTICES)
-    if result.download:
-        return result.download
-    context = {**result.context, "feed_url": _feed_url(request)}
-    return render(request, "forums/practice_list.html", context, status=result.status)
+    return list_page(
+        request, PRACTICES, "forums/practice_list.html", {"feed_url": _feed_url(request)}
+    )
 
 
 def practice_detail(request, slug):
     practice = get_object_or_404(
-        public_practices().prefetch_related(
+        GoodPractice.objects.public().prefetch_related(
             "themes",
             Prefetch(
                 "replications",
@@ -126,7 +119,9 @@ class PracticeFeed(Feed):
 
     def get_object(self, request):
         # One Feed instance serves every request: the selection travels as the object.
-        filterset = PracticeFilterSet(request.GET, queryset=public_practices(), request=request)
+        filterset = PracticeFilterSet(
+            request.GET, queryset=GoodPractice.objects.public(), request=request
+        )
         if not filterset.is_valid():
             raise _BadFilters(filterset.errors)
         filterset.query = _query(request)

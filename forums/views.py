@@ -1,14 +1,15 @@
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import SteeringPartner
 from commitments.models import Commitment
 from core import geo
+from core.counts import subquery_count
 from core.dates import iso_partial_date
 from core.i18n import localized_expression
-from core.listing import Column, Facet, Listing, Sort, browse
+from core.listing import Column, Facet, Listing, Sort
+from core.listviews import list_page
 
 from .filters import ForumFilterSet, OutcomeFilterSet
 from .models import Clause, Endorsement, FigureClaim, Forum, OutcomeDocument
@@ -49,19 +50,10 @@ def _endorsements():
     return Endorsement.objects.select_related("city")
 
 
-def _count(rows, field):
-    """How many of ``rows`` point at the outer row: a subquery, because joining two
-    to-many relations in one query multiplies the rows each count goes over."""
-    counted = (
-        rows.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
-    )
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
-
-
 def _decorate_outcomes(qs):
     return qs.annotate(
-        endorsement_count=_count(Endorsement.objects.all(), "document"),
-        published_commitment_count=_count(Commitment.objects.published(), "outcome_document"),
+        endorsement_count=subquery_count(Endorsement.objects.all(), "document"),
+        published_commitment_count=Commitment.objects.published_count_per("outcome_document"),
     )
 
 
@@ -107,10 +99,7 @@ OUTCOMES = Listing(
 
 
 def forum_list(request):
-    result = browse(request, FORUMS)
-    if result.download:
-        return result.download
-    return render(request, "forums/forum_list.html", result.context, status=result.status)
+    return list_page(request, FORUMS, "forums/forum_list.html")
 
 
 def forum_detail(request, slug):
@@ -137,10 +126,7 @@ def forum_detail(request, slug):
 
 
 def outcome_list(request):
-    result = browse(request, OUTCOMES)
-    if result.download:
-        return result.download
-    return render(request, "forums/outcome_list.html", result.context, status=result.status)
+    return list_page(request, OUTCOMES, "forums/outcome_list.html")
 
 
 def outcome_detail(request, slug):

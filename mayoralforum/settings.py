@@ -95,7 +95,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "core.sites.CuratorsAdminConfig",  # django.contrib.admin, for curators only
+    "core.apps.CuratorsAdminConfig",  # django.contrib.admin, for curators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

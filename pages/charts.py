@@ -9,15 +9,14 @@ Only published commitments are counted. Each function costs one or two queries,
 whatever the number of records.
 """
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commitments.models import Commitment, RelocationAgreement, Transfer, people_of
+from commitments.models import Commitment, RelocationAgreement
 from core import geo
 from core.templatetags.languages import RECORDS_LANGUAGE
 from forums.models import Forum, Theme
@@ -62,11 +61,6 @@ def _list_url(name, **params):
     return f"{reverse(name)}?{urlencode(params)}"
 
 
-def _published():
-
-    return Commitment.objects.published()
-
-
 def _no_commitments():
     return _("No commitments have been published yet.")
 
@@ -81,18 +75,6 @@ def _leader(rows, total):
     }
 
 
-def commitment_counts():
-    """Published commitments per (status, region): one grouped query that serves
-    both the status chart and the region chart."""
-    return list(
-        _published()
-        .order_by()
-        .values("status", "city__region")
-        .annotate(count=Count("pk"))
-        .values_list("status", "city__region", "count")
-    )
-
-
 def _totals_by(counts, position):
     totals = {}
     for row in counts:
@@ -102,8 +84,9 @@ def _totals_by(counts, position):
 
 def commitments_by_status(counts=None):
     """Published commitments per status, every status listed. One query."""
-
-    counts = _totals_by(commitment_counts() if counts is None else counts, 0)
+    counts = _totals_by(
+        Commitment.objects.published_counts_by_status_and_region() if counts is None else counts, 0
+    )
     rows = [
         {
             "label": label,
@@ -131,7 +114,6 @@ def commitments_by_status(counts=None):
 
 def commitments_by_theme():
     """Published commitments per theme (a commitment may have several). One query."""
-
     published = Q(commitments__publication_state=Commitment.PublicationState.PUBLISHED)
     themes = (
         Theme.objects.annotate(count=Count("commitments", filter=published, distinct=True))
@@ -173,7 +155,9 @@ def commitments_by_theme():
 
 def commitments_by_region(counts=None):
     """Published commitments per UN region of the city. One query."""
-    counts = _totals_by(commitment_counts() if counts is None else counts, 1)
+    counts = _totals_by(
+        Commitment.objects.published_counts_by_status_and_region() if counts is None else counts, 1
+    )
     rows = [
         {
             "label": label,
@@ -204,7 +188,6 @@ def commitments_by_region(counts=None):
 
 def forums_over_time():
     """Each forum in order, with the number of cities that took part. One query."""
-
     forums = list(
         Forum.objects.annotate(count=Count("participations", distinct=True))
         .order_by("start_date", "edition")
@@ -254,16 +237,6 @@ def forums_over_time():
         row["share"] = ""
     chart["hide_share"] = True
     return chart
-
-
-def _relocated():
-
-    return people_of(Transfer.objects.relocated())
-
-
-def _awaiting():
-
-    return people_of(Transfer.objects.awaiting_confirmation())
 
 
 def _awaiting_sentence(awaiting):
@@ -321,7 +294,6 @@ def _agreement_totals(agreements):
 def _agreements(records):
     """All agreements, or those of ``records`` (a list's filtered queryset) re-read
     plainly, so that its annotations and ordering do not disturb the sums."""
-
     agreements = RelocationAgreement.objects.order_by()
     if records is not None:
         agreements = agreements.filter(pk__in=records.order_by().values("pk"))
@@ -335,15 +307,15 @@ def pledged_by_agreement(records=None, totals=None):
     """
     agreements = _agreements(records)
     largest = list(
-        agreements.annotate(relocated_total=_relocated(), awaiting_total=_awaiting())
+        agreements.with_totals()
         .order_by("-people_pledged", "pk")
         .values(
             "pk",
             "origin__name",
             "destination__name",
             "people_pledged",
-            "relocated_total",
-            "awaiting_total",
+            "relocated",
+            "awaiting",
         )[:MAX_ROWS]
     )
     rows = [
@@ -352,8 +324,8 @@ def pledged_by_agreement(records=None, totals=None):
             % {"origin": a["origin__name"], "destination": a["destination__name"]},
             "url": reverse("commitments:relocation-detail", args=[a["pk"]]),
             "pledged": a["people_pledged"],
-            "relocated": a["relocated_total"],
-            "awaiting": a["awaiting_total"],
+            "relocated": a["relocated"],
+            "awaiting": a["awaiting"],
         }
         for a in largest
     ]
@@ -379,12 +351,7 @@ def pledged_by_city(records=None):
     """
     agreements = _agreements(records)
     cities = sorted(
-        agreements.values("destination__slug", "destination__name").annotate(
-            pledged=Coalesce(Sum("people_pledged"), Value(0)),
-            relocated=Coalesce(Sum(_relocated()), Value(0)),
-            awaiting=Coalesce(Sum(_awaiting()), Value(0)),
-            count=Count("pk"),
-        ),
+        agreements.people_totals_by("destination__slug", "destination__name"),
         key=lambda c: (-c["pledged"], c["destination__name"]),
     )
     totals = (
@@ -432,12 +399,12 @@ def transfers_over_time(agreement):
     rows, running, awaiting, confirmed = [], 0, 0, []
     for transfer in transfers:
         label = transfer.date_display
-        if transfer.confirmed_at is None:
-            awaiting += transfer.people
-            label = _("%(date)s (awaiting confirmation)") % {"date": label}
-        else:
+        if transfer.counts_as_relocated:
             running += transfer.people
             confirmed.append(transfer)
+        else:
+            awaiting += transfer.people
+            label = _("%(date)s (awaiting confirmation)") % {"date": label}
         rows.append(
             {
                 "label": label,
@@ -482,7 +449,7 @@ def transfers_over_time(agreement):
 
 def home_charts():
     """Every chart of the home page in six queries."""
-    counts = commitment_counts()
+    counts = Commitment.objects.published_counts_by_status_and_region()
     by_city = pledged_by_city()
     return [
         commitments_by_status(counts),

@@ -328,7 +328,6 @@ def network_map():
 
     Two queries: the cities, and the agreements with both ends' coordinates.
     """
-
     cities = list(
         City.objects.filter(latitude__isnull=False, longitude__isnull=False)
         .order_by("name")
@@ -382,7 +381,6 @@ def city_map(city):
 
     Two queries: the city's agreements (with both ends), the cities in view.
     """
-
     if city.latitude is None or city.longitude is None:
         return None
     here = _marker({name: getattr(city, name) for name in _CITY_FIELDS}, current=True)

@@ -7,11 +7,10 @@ import json
 import pytest
 from django.http import QueryDict
 
-from cities.filters import CityFilterSet
 from cities.models import City
 from commitments.filters import CommitmentFilterSet, RelocationFilterSet
 from commitments.models import Commitment, RelocationAgreement
-from forums.filters import ForumFilterSet, OutcomeFilterSet
+from forums.filters import CityFilterSet, ForumFilterSet, OutcomeFilterSet
 from forums.models import Forum, OutcomeDocument
 from tests.api.conftest import make_city, make_commitment
 

@@ -8,12 +8,11 @@ import pytest
 from django.db import connection
 from model_bakery import baker
 
-from cities.filters import CityFilterSet
 from cities.models import City
 from commitments.filters import CommitmentFilterSet, RelocationFilterSet
 from commitments.models import Commitment, RelocationAgreement
 from core.search import parse_query, text_search
-from forums.filters import ForumFilterSet, OutcomeFilterSet
+from forums.filters import CityFilterSet, ForumFilterSet, OutcomeFilterSet
 from forums.models import Forum, OutcomeDocument
 
 PUBLISHED = Commitment.PublicationState.PUBLISHED

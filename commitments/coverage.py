@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from commitments.models import Commitment
 from core import geo
 from core.counts import subquery_count, yes_if_positive
+from forums.models import FrameworkItem
 
-from .models import FrameworkItem
+from .models import Commitment
 
 STATUSES = [value for value, _label in Commitment.Status.choices]
 REGIONS = [value for value, _label in geo.REGION_CHOICES]

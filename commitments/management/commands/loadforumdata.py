@@ -1,5 +1,8 @@
 """Loads the network's real records (forums/records.py), each fact with its source.
 
+It lives in the commitments app because the record spans every domain app, the
+relocation agreements (commitments) included.
+
 Safe to run on every start (``bin/run`` does): it creates what is missing, keeps the
 loaded records up to date with the sources, and never undoes a person's edit. A record
 changed since it was loaded (a curator's correction in the admin, say) is left alone
