@@ -11,7 +11,8 @@ from drf_spectacular.plumbing import build_array_type, build_basic_type, build_p
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from core.filters import SearchFilter, TrueFalseFilter, YearFilter
+from core.filters import FIRST_YEAR, LAST_YEAR, SearchFilter, TrueFalseFilter, YearFilter
+from core.search import MAX_QUERY_LENGTH
 
 REPEAT = "Repeat the parameter for several values (any of them)."
 
@@ -34,7 +35,7 @@ class PublicFilterExtension(DjangoFilterExtension):
         label = str(filter_field.label or field_name)
         if isinstance(filter_field, YearFilter):
             schema = build_array_type(
-                {**build_basic_type(OpenApiTypes.INT), "minimum": 1900, "maximum": 2200}
+                {**build_basic_type(OpenApiTypes.INT), "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
             )
             description = f"{label}, a whole year. {REPEAT}"
         elif isinstance(filter_field, ModelMultipleChoiceFilter):
@@ -52,7 +53,7 @@ class PublicFilterExtension(DjangoFilterExtension):
                 )
             ]
         elif isinstance(filter_field, SearchFilter):
-            schema = {**build_basic_type(OpenApiTypes.STR), "maxLength": 200}
+            schema = {**build_basic_type(OpenApiTypes.STR), "maxLength": MAX_QUERY_LENGTH}
             description = "Words to search for; a row matches when it contains all of them."
             return [
                 build_parameter_type(

@@ -5,11 +5,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import QueryArrayWidget
 
-from core.search import text_search
+from core.search import MAX_QUERY_LENGTH, text_search
+
+# The years a ``year`` filter accepts: anything outside is a typo, answered 400. The
+# API's schema states the same bounds (api/filters.py).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
-class IntegerListField(forms.Field):
-    """Repeated whole-number parameters: ``?year=2014&year=2015``."""
+class YearListField(forms.Field):
+    """Repeated whole years: ``?year=2014&year=2015``."""
 
     widget = QueryArrayWidget
 
@@ -26,7 +30,7 @@ class IntegerListField(forms.Field):
                 raise forms.ValidationError(
                     _("“%(value)s” is not a year."), code="invalid", params={"value": item}
                 ) from None
-            if not 1900 <= numbers[-1] <= 2200:
+            if not FIRST_YEAR <= numbers[-1] <= LAST_YEAR:
                 raise forms.ValidationError(
                     _("%(value)s is not a plausible year."), code="invalid", params={"value": item}
                 )
@@ -34,7 +38,7 @@ class IntegerListField(forms.Field):
 
 
 class YearFilter(django_filters.Filter):
-    field_class = IntegerListField
+    field_class = YearListField
 
     def filter(self, qs, value):
         if not value:
@@ -60,7 +64,7 @@ class SearchFilter(django_filters.CharFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Search"))
-        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

@@ -12,7 +12,9 @@ match over the model's ``SEARCH_FIELDS`` (most important first) stands in, with 
 same syntax and a cruder rank: 1 when the first field (the title) matches, else 0.1.
 
 Filtering annotates but does not order, so that callers counting facets or grouping
-are not surprised; lists order with ``by_relevance`` when ``q`` is given.
+are not surprised. The lists (``core.listing``) select their rows with
+``text_search`` in a subquery and sort by ``with_rank`` ("Best match", their default
+when ``q`` is given); /search/ orders its groups with ``by_relevance``.
 """
 
 import operator
@@ -27,7 +29,8 @@ from django.db.models import Case, Expression, FloatField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 SEARCH_CONFIG = "english"
-# The same limit as every list's ``q`` filter (core.filters.SearchFilter).
+# The longest ``q``: of /search/, of every list (core.filters.SearchFilter) and in the
+# API's schema (api/filters.py).
 MAX_QUERY_LENGTH = 200
 
 # Models whose table has the stored vector on PostgreSQL (see their migrations).
@@ -178,7 +181,8 @@ def _substring_rank(model, alternatives):
 
 
 class SearchForm(forms.Form):
-    """The /search/ form. CharField refuses NUL bytes; longer than 200 is an error."""
+    """The /search/ form. CharField refuses NUL bytes; longer than MAX_QUERY_LENGTH is
+    an error."""
 
     q = forms.CharField(
         label=_("Search the network"),

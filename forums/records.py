@@ -1,10 +1,10 @@
 """The network's public record, 2014–2020, as ``loadforumdata`` loads it.
 
-Facts come from the public pages listed in SOURCES (gathered in
-shared/records/network-2014-2020.md and checked against the pages); descriptions are
-written for this site. Where sources disagree on a figure, every figure is kept with
-its own source (FIGURES); none is picked or averaged. Nothing the sources do not state
-is loaded: no leaders' names, no populations, no list of signatory cities.
+Facts come from the public pages listed in SOURCES, each checked against its page;
+descriptions are written for this site. Where sources disagree on a figure, every
+figure is kept with its own source (FIGURES); none is picked or averaged. Nothing the
+sources do not state is loaded: no leaders' names, no populations, no list of
+signatory cities.
 """
 
 import datetime

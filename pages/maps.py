@@ -218,6 +218,15 @@ def fit(points, min_span=MIN_CITY_SPAN):
     return ViewBox(west, west + span_lon, north, north - span_lat)
 
 
+@dataclass(frozen=True)
+class LabelPlacement:
+    """Where a marker's name is written: SVG coordinates and ``text-anchor``."""
+
+    x: str
+    y: str
+    anchor: str
+
+
 @dataclass
 class Marker:
     name: str
@@ -226,7 +235,11 @@ class Marker:
     x: float
     y: float
     current: bool = False
-    label: str = field(init=False, default="")
+    # Set by _styled: the name's placement (None when the map has too many markers to
+    # name them all) and the centre as written into the SVG.
+    label: LabelPlacement | None = field(init=False, default=None)
+    cx: str = field(init=False, default="")
+    cy: str = field(init=False, default="")
 
     @property
     def accessible_name(self):
@@ -300,11 +313,11 @@ def _styled(markers, view, arcs, *, title, summary, map_id, cities_total=None):
         if labelled:
             # Names go right of the marker unless that would run off the view.
             right = marker.x + 120 * unit < view.x + view.width
-            marker.label = {
-                "x": svg_number(marker.x + (10 if right else -10) * unit),
-                "y": svg_number(marker.y + 5 * unit),
-                "anchor": "start" if right else "end",
-            }
+            marker.label = LabelPlacement(
+                x=svg_number(marker.x + (10 if right else -10) * unit),
+                y=svg_number(marker.y + 5 * unit),
+                anchor="start" if right else "end",
+            )
         marker.cx, marker.cy = svg_number(marker.x), svg_number(marker.y)
     return {
         "map_id": map_id,

@@ -59,6 +59,17 @@ def test_the_portal_renders_markdown(client, barcelona_staff, curator, commitmen
     assert BOLD in edit and "alert(1)" not in edit
 
 
+def test_the_review_page_shows_the_text_as_the_public_will_see_it(client, curator, commitment):
+    # The help texts promise Markdown: the curator reviews it rendered, not as typed.
+    commitment.publication_state = Commitment.PublicationState.SUBMITTED
+    commitment.save()
+    client.force_login(curator)
+    url = reverse("portal:commitment-review", args=[commitment.pk])
+    html = _clean(client.get(url).content.decode())
+    assert BOLD in html
+    assert "<em>three</em>" in html
+
+
 def test_the_admin_previews_the_text_as_shown(admin_client, commitment):
     update = commitment.updates.get()
     html = admin_client.get(
