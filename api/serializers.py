@@ -525,7 +525,7 @@ class TransferSerializer(RecordSerializer):
         ]  # fmt: skip
 
     def get_confirmed(self, transfer) -> bool:
-        return transfer.confirmed_at is not None
+        return transfer.counts_as_relocated
 
 
 class RelocationSerializer(RecordSerializer):

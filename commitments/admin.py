@@ -544,4 +544,4 @@ class TransferAdmin(CuratedAdmin):
 
     @admin.display(boolean=True, description=_("confirmed"), ordering="confirmed_at")
     def confirmed(self, obj):
-        return obj.confirmed_at is not None
+        return obj.counts_as_relocated

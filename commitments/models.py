@@ -704,7 +704,7 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         else:
             by = {"origin": 0, "destination": 0, "secretariat": 0}
             for transfer in self.transfers.all():
-                if transfer.confirmed_at is not None:
+                if transfer.counts_as_relocated:
                     continue
                 if transfer.reported_by_city_id == self.origin_id:
                     by["origin"] += transfer.people
