@@ -6,7 +6,7 @@ from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
-    default = True  # the one of the two configs below that "core" names
+    default = True  # of the two configs here, the one "core" in INSTALLED_APPS names
     name = "core"
     verbose_name = "Core"
 

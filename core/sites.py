@@ -41,10 +41,10 @@ class CuratorAuthenticationForm(AdminAuthenticationForm):
 
 
 class CuratorsAdminSite(AdminSite):
+    login_form = CuratorAuthenticationForm
+
     def has_permission(self, request):
         return super().has_permission(request) and is_curator(request.user)
-
-    login_form = CuratorAuthenticationForm
 
     def admin_view(self, view, cacheable=False):
         checked = super().admin_view(view, cacheable)
