@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cities.models import City, Network
+from cities.models import City, Network, scoped_to_cities
 from core.dates import DatePrecision, coarser_precision, format_partial_date, truncate
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 from core.permissions import is_curator
@@ -44,11 +44,7 @@ class CommitmentQuerySet(models.QuerySet):
         Curators: everything. City staff: their own cities' commitments, whatever the
         state. Anyone else: nothing.
         """
-        if is_curator(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(city__staff_memberships__user=user)
+        return scoped_to_cities(self, user, "city")
 
     # Overdue and stale are derived, not stored: one definition each, used by the pages,
     # the filters, the downloads and the API.
@@ -538,14 +534,7 @@ class RelocationAgreementQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Agreements a user may record transfers for: their cities on either side."""
-        if is_curator(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        # A subquery, not a join through the memberships: a join repeats each row once
-        # per staff member of the other city, which inflates ``with_totals()`` sums.
-        own_cities = City.objects.filter(staff_memberships__user=user).values("pk")
-        return self.filter(Q(origin__in=own_cities) | Q(destination__in=own_cities))
+        return scoped_to_cities(self, user, "origin", "destination")
 
 
 class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):

@@ -73,13 +73,8 @@ def curator_required(view):
 
 
 def _acting_cities(user):
-    """The cities the user works for as staff.
-
-    ``City.objects.for_user`` decides what the user may reach (curators: every city);
-    of those, a user acts for (reports and confirms as) only the cities they are
-    attached to.
-    """
-    return City.objects.for_user(user).filter(staff_memberships__user=user).order_by("name")
+    """The cities the user works for as staff (``CityQuerySet``, the one staff scope)."""
+    return City.objects.acted_for_by(user).order_by("name")
 
 
 def _get_commitment(request, pk):
