@@ -88,19 +88,21 @@ def test_a_progress_update_moves_the_commitment_and_a_curator_verifies_it(
     draft, barcelona_staff, curator
 ):
     update = services.add_progress_update(
-        draft, barcelona_staff, date=TODAY, text="Premises found", percent=30
+        commitment=draft, user=barcelona_staff, date=TODAY, text="Premises found", percent=30
     )
     draft.refresh_from_db()
     assert draft.progress == 30
     assert update.reported_by == barcelona_staff and update.reported_by_city
-    services.verify_update(update, curator)
+    services.verify_update(update=update, user=curator)
     update.refresh_from_db()
     assert update.verified and update.verified_by == curator and update.verified_at
 
 
 def test_a_progress_update_over_100_is_refused(draft, barcelona_staff):
     with pytest.raises(ValidationError):
-        services.add_progress_update(draft, barcelona_staff, date=TODAY, text="x", percent=120)
+        services.add_progress_update(
+            commitment=draft, user=barcelona_staff, date=TODAY, text="x", percent=120
+        )
     assert not draft.updates.exists()
 
 
@@ -115,24 +117,28 @@ def agreement(athens, barcelona):
 
 
 def test_transfers_count_towards_the_pledge(agreement, athens):
-    services.record_transfer(agreement, None, date=TODAY, people=60, reported_by_city=athens)
-    services.record_transfer(agreement, None, date=TODAY, people=40, reported_by_city=athens)
+    services.record_transfer(
+        agreement=agreement, user=None, date=TODAY, people=60, reported_by_city=athens
+    )
+    services.record_transfer(
+        agreement=agreement, user=None, date=TODAY, people=40, reported_by_city=athens
+    )
     totals = RelocationAgreement.objects.with_totals().get()
     # Not yet confirmed, so not relocated; the pledge still counts them all.
     assert (totals.relocated, totals.awaiting, totals.remaining) == (0, 100, 0)
     with pytest.raises(ValidationError):
-        services.record_transfer(agreement, None, date=TODAY, people=1)
+        services.record_transfer(agreement=agreement, user=None, date=TODAY, people=1)
 
 
 def test_the_other_city_confirms_a_transfer(agreement, athens, barcelona, quito, curator):
     transfer = services.record_transfer(
-        agreement, None, date=TODAY, people=10, reported_by_city=athens
+        agreement=agreement, user=None, date=TODAY, people=10, reported_by_city=athens
     )
     with pytest.raises(ValidationError):
-        services.confirm_transfer(transfer, curator, athens)
+        services.confirm_transfer(transfer=transfer, user=curator, city=athens)
     with pytest.raises(PermissionDenied):
-        services.confirm_transfer(transfer, curator, quito)
-    services.confirm_transfer(transfer, curator, barcelona)
+        services.confirm_transfer(transfer=transfer, user=curator, city=quito)
+    services.confirm_transfer(transfer=transfer, user=curator, city=barcelona)
     transfer.refresh_from_db()
     assert transfer.confirmed_at and transfer.confirmed_by == curator
 
