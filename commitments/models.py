@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -280,7 +281,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("commitments:detail", args=[self.pk])
 
     @property
@@ -339,7 +340,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     def target_display(self):
         return format_partial_date(self.target_date, self.target_precision)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.currency:
             self.currency = self.currency.upper()
         self.start_date = truncate(self.start_date, self.start_precision)
@@ -435,7 +436,7 @@ class ProgressUpdate(TimestampedModel):
         if self.date and truncate(self.date, self.date_precision) > timezone.localdate():
             raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.date = truncate(self.date, self.date_precision)
         # A curator verified what the update said then; once its content changes, the
         # public must not see the new content marked as verified.
@@ -633,7 +634,7 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
             "group": self.get_population_group_display(),
         }
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("commitments:relocation-detail", args=[self.pk])
 
     @property
@@ -707,7 +708,7 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.signed_on = truncate(self.signed_on, self.signed_precision)
         super().save(*args, **kwargs)
 
@@ -867,7 +868,7 @@ class Transfer(TimestampedModel):
         if problems:
             errors.setdefault(NON_FIELD_ERRORS, []).extend(problems)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The pledge must hold even when two transfers are saved at the same moment:
         # lock the agreement row, then re-check the total inside the transaction.
         with transaction.atomic():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,12 +24,14 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
     # A field of a commitment, as ``Model._meta.get_fields()`` gives them.
-    Field: TypeAlias = models.Field[Any, Any] | models.ManyToManyField[Any, Any]
+    from django.utils.functional import Promise
+
+    Field: TypeAlias = models.Field[Any, Any]
 
 
 class Row(TypedDict):
     name: str
-    label: str
+    label: str | Promise
     value: str | list[str]
     many: bool
     long: bool
@@ -37,7 +39,7 @@ class Row(TypedDict):
 
 class DiffRow(TypedDict):
     name: str
-    label: str
+    label: str | Promise
     approved: str
     proposed: str
     long: bool
@@ -77,7 +79,8 @@ def content_fields() -> list[Field]:
     return [
         field
         for field in Commitment._meta.get_fields()
-        if (field.concrete or field.many_to_many)
+        if isinstance(field, models.Field)
+        and (field.concrete or field.many_to_many)
         and not field.auto_created
         and field.editable
         and field.name not in WORKFLOW_FIELDS
@@ -109,7 +112,7 @@ def content_rows(commitment: Commitment) -> list[Row]:
 def workflow_rows(commitment: Commitment) -> list[Row]:
     return [
         _row(field, getattr(commitment, field.name))
-        for field in (Commitment._meta.get_field(name) for name in WORKFLOW_FIELDS)
+        for field in (cast("Field", Commitment._meta.get_field(name)) for name in WORKFLOW_FIELDS)
         if field.name != "pending_changes"
     ]
 
@@ -118,7 +121,7 @@ def pending_diff(commitment: Commitment) -> list[DiffRow]:
     """One row per field with a change awaiting review: approved against proposed."""
     rows: list[DiffRow] = []
     for name, raw in (commitment.pending_changes or {}).items():
-        field = commitment._meta.get_field(name)
+        field = cast("Field", commitment._meta.get_field(name))
         try:
             proposed = decode_pending(name, raw)
         except ValidationError:

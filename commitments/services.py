@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,7 +131,10 @@ def encode_pending(value: Any) -> Any:
 def decode_pending(name: str, raw: Any) -> Any:
     """A value stored in ``pending_changes`` as the field's Python value; raises
     ``ValidationError`` for one the field no longer takes."""
-    return Commitment._meta.get_field(name).to_python(raw)
+    field = Commitment._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{name} is not a field a proposal changes.")
+    return field.to_python(raw)
 
 
 def pending_values(commitment: Commitment) -> dict[str, Any]:

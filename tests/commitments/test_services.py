@@ -179,3 +179,68 @@ def test_a_proposed_change_moves_neither_updated_at_nor_the_home_pages_order(
     # Accepted, the approved version is the new one: first on the home page.
     services.accept_pending_changes(commitment=older, user=curator)
     assert recently_updated() == ["Proposed title", "Newer plan"]
+
+
+# One classification, and writes that never put an older copy back ----------------------
+
+
+def test_the_portal_form_edits_exactly_the_fields_the_workflow_classifies():
+    from portal.forms import COMMITMENT_FIELDS
+
+    groups = [services.REVIEWED_FIELDS, services.IMMEDIATE_FIELDS, services.RELATIONS]
+    assert sorted(COMMITMENT_FIELDS) == sorted(name for group in groups for name in group)
+    assert len(set(services.CONTENT_FIELDS)) == len(services.CONTENT_FIELDS)
+
+
+def test_a_proposal_cannot_set_a_workflow_field(draft, barcelona_staff, curator):
+    services.publish(commitment=draft, user=curator)
+    with pytest.raises(ValueError, match="publication_state"):
+        services.propose_changes(
+            commitment=draft,
+            user=barcelona_staff,
+            changes={"title": "Quietly", "publication_state": State.DRAFT},
+        )
+    draft.refresh_from_db()
+    assert (draft.publication_state, draft.pending_changes) == (State.PUBLISHED, {})
+
+
+def test_a_progress_report_never_writes_an_older_copy_of_the_commitment_back(
+    draft, barcelona_staff
+):
+    older = Commitment.objects.get(pk=draft.pk)
+    meanwhile = Commitment.objects.get(pk=draft.pk)
+    meanwhile.title = "Edited meanwhile"
+    meanwhile.save()
+    services.add_progress_update(
+        commitment=older, user=barcelona_staff, date=TODAY, text="Premises found", percent=40
+    )
+    draft.refresh_from_db()
+    assert (draft.title, draft.progress) == ("Edited meanwhile", 40)
+
+
+def test_verifying_an_update_marks_what_it_says_now(draft, barcelona_staff, curator):
+    update = services.add_progress_update(
+        commitment=draft, user=barcelona_staff, date=TODAY, text="First words", percent=30
+    )
+    older = type(update).objects.get(pk=update.pk)
+    update.text = "Corrected words"
+    update.save()
+    services.verify_update(update=older, user=curator)
+    update.refresh_from_db()
+    assert (update.text, update.verified, update.verified_by) == ("Corrected words", True, curator)
+
+
+def test_both_cities_confirming_a_secretariat_transfer_from_older_copies_both_count(
+    django_user_model, agreement, athens, barcelona, barcelona_staff, curator
+):
+    from tests.conftest import _staff_user
+
+    athens_staff = _staff_user(django_user_model, "athens-staff", athens)
+    entered = services.record_transfer(agreement=agreement, user=curator, date=TODAY, people=5)
+    seen_by_athens = type(entered).objects.get(pk=entered.pk)
+    seen_by_barcelona = type(entered).objects.get(pk=entered.pk)
+    services.confirm_transfer(transfer=seen_by_athens, user=athens_staff, city=athens)
+    services.confirm_transfer(transfer=seen_by_barcelona, user=barcelona_staff, city=barcelona)
+    entered.refresh_from_db()
+    assert entered.first_confirmation_city == athens
+    assert entered.confirmed_at is not None and entered.confirmed_by == barcelona_staff
