@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F
@@ -84,7 +86,7 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, expected_version=None, **kwargs):
+    def save(self, *args: Any, expected_version: int | None = None, **kwargs: Any) -> None:
         if expected_version is not None:
             self.expected_version = expected_version
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
