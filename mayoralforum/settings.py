@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.PublicCacheMiddleware",
+    "core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -307,6 +308,17 @@ STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 365)
 
 # Public pages may be cached by a CDN for this many seconds.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+
+# The server keeps anonymous public pages in the shared cache (Redis when REDIS_URL is
+# set) for this many seconds, under a key that holds the data version: any write to a
+# public record makes every kept page unreachable at once. 0 turns the page cache off
+# (benchmarks of the uncached cost). The last good copy of each page is kept longer
+# (PAGE_CACHE_STALE_SECONDS) and served, marked stale, while the database is down.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 24 * 60 * 60)
+# The apps whose records are shown on public pages: a write to any of their models
+# bumps the data version.
+PAGE_CACHE_APPS = ("cities", "forums", "commitments", "core", "pages", "releases")
 
 # Login throttling: lock out after repeated failures; the lock lifts by itself.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
