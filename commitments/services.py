@@ -85,10 +85,10 @@ def _notify(recipients, subject, body, *, links):
     """Emails ``body`` followed by the absolute link(s) of the page(s) it is about."""
     if recipients:
         body = "\n\n".join([body, *(f"{label}: {absolute_url(path)}" for label, path in links)])
-        # After commit: no email about a change that was rolled back.
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+        # Queued in the database in this transaction (settings.EMAIL_BACKEND is the
+        # outbox): no email about a change that was rolled back, and a mail server that
+        # is down neither fails the change nor loses the email (core.mail).
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def _review_link(commitment: Commitment) -> tuple[str, str]:

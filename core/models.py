@@ -186,3 +186,60 @@ class DataVersion(models.Model):
         manager = cls.objects.db_manager(using)
         if not manager.filter(pk=1).update(value=F("value") + 1):
             manager.get_or_create(pk=1, defaults={"value": 1})
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+    def due(self, now):
+        return self.unsent().filter(next_attempt_at__lte=now)
+
+    def failing(self):
+        return self.unsent().filter(attempts__gt=0)
+
+
+class OutgoingEmail(models.Model):
+    """An email waiting in the database until ``manage.py sendmail`` delivers it.
+
+    Every email the site sends is written here by ``core.mail.OutboxBackend``, in the
+    same transaction as the change it is about: a rolled-back change sends nothing, and
+    a mail server that is down neither breaks the save nor loses the message. The
+    sender retries a failed message with exponential backoff (``next_attempt_at``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        FAILING = "failing", _("failing")
+        SENT = "sent", _("sent")
+
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    from_email = models.CharField(_("from"), max_length=300)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("text"))
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def status(self):
+        if self.sent_at:
+            return self.Status.SENT
+        return self.Status.FAILING if self.attempts else self.Status.QUEUED

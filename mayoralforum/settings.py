@@ -239,18 +239,24 @@ if env_bool("PLAIN_STATIC_STORAGE", False):
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
-# Email: console locally, SMTP when EMAIL_HOST is set.
+# Email: delivered to the console locally, by SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_BACKEND = env_str(
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Every email is queued in the database (in the transaction of the change it is about)
+# and delivered by `manage.py sendmail` through EMAIL_DELIVERY_BACKEND; see core.mail.
+EMAIL_BACKEND = "core.mail.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# The longest wait between two attempts at a message that keeps failing.
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 60 * 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mayoral Forum <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Curators are told by email when staff submit something for review.
