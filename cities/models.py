@@ -30,13 +30,45 @@ class Network(SourcedModel, TimestampedModel, VersionedModel):
 
 
 class CityQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The cities a user acts for: all for curators, their own for staff."""
-        if is_curator(user):
-            return self.all()
+    """The staff scope: which cities' records a user may see and change.
+
+    The one rule of who acts for which city. Every other scope derives from it: the
+    commitments and agreements querysets (``scoped_to_cities``), the admin's
+    ``get_queryset``, the portal's city choices and the cities it reports and confirms
+    as (``acted_for_by``).
+    """
+
+    def acted_for_by(self, user):
+        """The cities a user works for as staff (a curator too, if attached to one):
+        those they report and confirm transfers as, and import commitments for."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(staff_memberships__user=user)
+
+    def for_user(self, user):
+        """The cities whose records a user may see and change: every city for
+        curators, the cities they act for for staff, none for anyone else."""
+        if is_curator(user):
+            return self.all()
+        return self.acted_for_by(user)
+
+
+def scoped_to_cities(queryset, user, *city_fields):
+    """``queryset`` narrowed to the records whose ``city_fields`` (any of them) name a
+    city that ``user`` may act on (``City.objects.for_user``): all for curators.
+
+    A subquery, not a join through the memberships: a join repeats each row once per
+    staff member of the city, which inflates sums over the rows.
+    """
+    if is_curator(user):
+        return queryset.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    cities = City.objects.for_user(user).values("pk")
+    condition = models.Q()
+    for name in city_fields:
+        condition |= models.Q(**{f"{name}__in": cities})
+    return queryset.filter(condition)
 
 
 class City(SourcedModel, TimestampedModel, VersionedModel):

@@ -177,9 +177,11 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            # A new commitment is a draft, like one made in the portal or imported.
+            services.create_commitment(commitment=obj, user=request.user)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -405,7 +407,7 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
     def verify_selected(self, request, queryset):
         verified = 0
         for update in queryset.filter(verified=False):
-            services.verify_update(update, request.user)
+            services.verify_update(update=update, user=request.user)
             verified += 1
         self.message_user(
             request,

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cities.models import City, Network
+from cities.models import City, Network, scoped_to_cities
 from core.counts import subquery_count
 from core.dates import DatePrecision, coarser_precision, format_partial_date, truncate
 from core.models import SourcedModel, TimestampedModel, VersionedModel
@@ -65,11 +66,7 @@ class CommitmentQuerySet(models.QuerySet):
         Curators: everything. City staff: their own cities' commitments, whatever the
         state. Anyone else: nothing.
         """
-        if is_curator(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(city__staff_memberships__user=user)
+        return scoped_to_cities(self, user, "city")
 
     # Overdue and stale are derived, not stored: one definition each, used by the pages,
     # the filters, the downloads and the API.
@@ -305,7 +302,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("commitments:detail", args=[self.pk])
 
     @property
@@ -364,7 +361,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     def target_display(self):
         return format_partial_date(self.target_date, self.target_precision)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.currency:
             self.currency = self.currency.upper()
         self.start_date = truncate(self.start_date, self.start_precision)
@@ -460,7 +457,7 @@ class ProgressUpdate(TimestampedModel):
         if self.date and truncate(self.date, self.date_precision) > timezone.localdate():
             raise ValidationError({"date": _("A progress update cannot be dated in the future.")})
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.date = truncate(self.date, self.date_precision)
         # A curator verified what the update said then; once its content changes, the
         # public must not see the new content marked as verified.
@@ -569,14 +566,7 @@ class RelocationAgreementQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Agreements a user may record transfers for: their cities on either side."""
-        if is_curator(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        # A subquery, not a join through the memberships: a join repeats each row once
-        # per staff member of the other city, which inflates ``with_totals()`` sums.
-        own_cities = City.objects.filter(staff_memberships__user=user).values("pk")
-        return self.filter(Q(origin__in=own_cities) | Q(destination__in=own_cities))
+        return scoped_to_cities(self, user, "origin", "destination")
 
 
 class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
@@ -675,7 +665,7 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
             "group": self.get_population_group_display(),
         }
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("commitments:relocation-detail", args=[self.pk])
 
     @property
@@ -749,7 +739,7 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.signed_on = truncate(self.signed_on, self.signed_precision)
         super().save(*args, **kwargs)
 
@@ -914,7 +904,7 @@ class Transfer(TimestampedModel):
         if problems:
             errors.setdefault(NON_FIELD_ERRORS, []).extend(problems)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The pledge must hold even when two transfers are saved at the same moment:
         # lock the agreement row, then re-check the total inside the transaction.
         with transaction.atomic():

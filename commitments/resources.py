@@ -11,6 +11,7 @@ from core.imports import (
 )
 from forums.models import FrameworkItem, OutcomeDocument, Theme
 
+from . import services
 from .models import Commitment, ProgressUpdate
 
 
@@ -21,8 +22,12 @@ class CommitmentResource(CuratedResource):
     The columns are those of the public download (``/commitments/?format=csv``), so a
     downloaded file imports again unchanged; the download's other columns (names,
     counts, ``published_at``, ``url``) are ignored. No workflow field is a column: a
-    new commitment is a draft, an existing one keeps its publication state.
+    new commitment is created by ``services.create_commitment`` (a draft, created by
+    the person importing), an existing one keeps its publication state.
     """
+
+    #: Who imports (the admin passes the curator to ``import_data``).
+    user = None
 
     city = fields.Field(
         attribute="city", column_name="city", widget=SlugForeignKeyWidget(City, "slug")
@@ -75,17 +80,30 @@ class CommitmentResource(CuratedResource):
         report_skipped = True
 
     def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user") or self.user
         # Files made before the column took the download's name.
         headers = dataset.headers or []
         if "outcome_document" in headers and "outcome" not in headers:
             dataset.headers = ["outcome" if h == "outcome_document" else h for h in headers]
         super().before_import(dataset, **kwargs)
 
-    def after_init_instance(self, instance, new, row, **kwargs):
-        if new:
-            # Whatever the file says: publishing is the curators' action, not a column.
-            instance.publication_state = Commitment.PublicationState.DRAFT
-        super().after_init_instance(instance, new, row, **kwargs)
+    #: The history's reason for a commitment this import writes.
+    change_reason = None
+
+    def do_instance_save(self, instance, is_create):
+        if is_create:
+            # Whatever the file says: a new commitment is a draft (publishing is the
+            # curators' action, not a column).
+            services.create_commitment(
+                commitment=instance, user=self.user, reason=self.change_reason
+            )
+        else:
+            self.save_existing(instance)
+
+    def save_existing(self, instance):
+        """A curator's correction: saved as the row says (workflow fields as stored)."""
+        instance._change_reason = self.change_reason
+        instance.save()
 
 
 class CityStaffCommitmentResource(CommitmentResource):
@@ -99,7 +117,7 @@ class CityStaffCommitmentResource(CommitmentResource):
     download of their city imports again without error.
     """
 
-    EDITABLE_STATES = {Commitment.PublicationState.DRAFT, Commitment.PublicationState.RETURNED}
+    change_reason = "imported in the portal"
 
     def __init__(self, *, user, city_ids, **kwargs):
         super().__init__(**kwargs)
@@ -118,8 +136,6 @@ class CityStaffCommitmentResource(CommitmentResource):
                 }
             )
         super().after_init_instance(instance, new, row, **kwargs)
-        if new:
-            instance.created_by = self.user
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -138,7 +154,7 @@ class CityStaffCommitmentResource(CommitmentResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        if instance.pk is not None and instance.publication_state not in self.EDITABLE_STATES:
+        if instance.pk is not None and instance.publication_state not in services.EDITABLE_STATES:
             errors[NON_FIELD_ERRORS] = [
                 *errors.get(NON_FIELD_ERRORS, []),
                 ValidationError(
@@ -151,9 +167,9 @@ class CityStaffCommitmentResource(CommitmentResource):
             ]
         super().validate_instance(instance, errors, validate_unique)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        instance._change_reason = "imported in the portal"
-        super().save_instance(instance, is_create, row, **kwargs)
+    def save_existing(self, instance):
+        # Staff change their drafts only: a submitted or published one is refused.
+        services.save_draft(commitment=instance, user=self.user, reason=self.change_reason)
 
 
 class ProgressUpdateResource(CuratedResource):

@@ -29,13 +29,15 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
 from core.forms import VersionedFormMixin
-from core.models import EditConflict, VersionedModel
+from core.models import EditConflict, OutgoingEmail, VersionedModel
 from core.permissions import is_curator
 
 
@@ -331,3 +333,61 @@ class CuratedImportExportMixin(ImportExportMixin):
             return super().get_export_queryset(request)
         except IncorrectLookupParameters:
             raise BadRequest("A filter this list does not have.") from None
+
+
+# The mail queue ---------------------------------------------------------------
+
+
+class OutgoingEmailStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return OutgoingEmail.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == OutgoingEmail.Status.SENT:
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == OutgoingEmail.Status.FAILING:
+            return queryset.failing()
+        if self.value() == OutgoingEmail.Status.QUEUED:
+            return queryset.unsent().filter(attempts=0)
+        return queryset
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The mail queue, for curators to see what waits or fails (read-only but for
+    "Send again now"); ``manage.py sendmail`` does the sending."""
+
+    list_display = ["subject", "recipients", "status", "attempts", "next_attempt_at",
+                    "last_error", "created_at", "sent_at"]  # fmt: skip
+    list_filter = [OutgoingEmailStatusFilter]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    actions = ["send_again_now"]
+    fields = ["status", "from_email", "to", "cc", "bcc", "subject", "body", "attempts",
+              "last_error", "next_attempt_at", "created_at", "sent_at"]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description=_("to"))
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        return obj.status.label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again now"), permissions=["change"])
+    def send_again_now(self, request, queryset):
+        count = queryset.unsent().update(next_attempt_at=timezone.now())
+        self.message_user(
+            request,
+            _("%(count)d email(s) will be sent on the sender's next run.") % {"count": count},
+        )

@@ -10,6 +10,11 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
 
+    def ready(self):
+        from core import signals  # noqa: PLC0415 (models load only once the registry is ready)
+
+        signals.connect()
+
 
 class CuratorsAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the curators' site (``core.sites``).

@@ -7,6 +7,6 @@ than from the request that happened to trigger it (whose Host header a client se
 from django.conf import settings
 
 
-def absolute_url(path):
+def absolute_url(path: str) -> str:
     """``path`` (as ``reverse()`` or ``get_absolute_url()`` gives it) on the public site."""
     return settings.SITE_URL.rstrip("/") + path

@@ -43,6 +43,8 @@ FORMATS = {
 }
 # The sort by search rank, offered when ``q`` is given (and its default then).
 RELEVANCE = "relevance"
+# ``?more=city``: the City facet lists all its options, not only the top ones.
+MORE = "more"
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,10 @@ class FacetView:
     options: list
     errors: list
     input_id: str
+    # For a facet that shows its top options: the link to all of them (keeping the
+    # current filters), or back to the top ones.
+    more_url: str = ""
+    less_url: str = ""
 
 
 @dataclass
@@ -197,7 +203,7 @@ def browse(request, listing):
     # Links on the page carry the state without what could not be understood, so
     # that following one leads out of the error.
     data = request.GET.copy()
-    known = {*filterset.form.fields, *controls.fields, "page"}
+    known = {*filterset.form.fields, *controls.fields, "page", MORE}
     for name in [*filterset.form.errors, *controls.errors, *(k for k in data if k not in known)]:
         data.pop(name, None)
     result = ListPage(listing=listing, form=filterset.form, controls=controls, is_valid=is_valid)
@@ -222,7 +228,7 @@ def browse(request, listing):
         fmt = controls.cleaned_data["format"]
         return Browse(context={}, download=_download(request, listing, rows, fmt))
 
-    result.facets = _facets(data, listing, filterset)
+    result.facets = _facets(data, listing, filterset, more=data.get(MORE, ""))
     result.active_filters = _active_filters(data, filterset, result.facets)
     if not is_valid:
         return Browse(context={"listing": result}, status=400)
@@ -305,13 +311,14 @@ def _filtered(listing, filterset, *, exclude=None):
     return base.filter(pk__in=narrowed.order_by().values("pk"))
 
 
-def _facets(data, listing, filterset):
+def _facets(data, listing, filterset, more=""):
     form = filterset.form
     views = []
     for facet in listing.facets:
         rows = _filtered(listing, filterset, exclude=facet.name).order_by()
         selected = [value for value in data.getlist(facet.name) if value != ""]
-        counts, labels = _facet_counts(facet, rows, selected)
+        show_all = bool(facet.top) and more == facet.name
+        counts, labels, has_more = _facet_counts(facet, rows, selected, show_all=show_all)
         choices = _choice_labels(filterset.filters[facet.name])
         options = []
         ordered = list(counts)
@@ -334,20 +341,32 @@ def _facets(data, listing, filterset):
             # Few, fixed choices: keep their natural order (planned, in progress, ...).
             order = {value: position for position, value in enumerate(choices)}
             options.sort(key=lambda o: order.get(o.value, len(order)))
+        elif _is_year(facet):
+            # Years read in order, the latest first, not by how many rows each has.
+            options.sort(key=lambda o: int(o.value) if o.value.isdigit() else 0, reverse=True)
+        input_id = f"filter-{facet.name}"
         views.append(
             FacetView(
                 name=facet.name,
                 label=filterset.filters[facet.name].label,
                 options=options,
                 errors=form.errors.get(facet.name, []),
-                input_id=f"filter-{facet.name}",
+                input_id=input_id,
+                more_url=_url(data, set_={MORE: facet.name}) + f"#{input_id}" if has_more else "",
+                less_url=_url(data, drop=[MORE]) + f"#{input_id}" if show_all else "",
             )
         )
     return views
 
 
-def _facet_counts(facet, rows, selected):
-    """{value: count} in the order to show, and {value: label}; one grouped query."""
+def _is_year(facet):
+    return facet.key == "year" or facet.key.endswith("__year")
+
+
+def _facet_counts(facet, rows, selected, show_all=False):
+    """{value: count} in the order to show, {value: label}, and whether there are more
+    options than the top ones shown; one grouped query. ``show_all`` lifts the top."""
+    top = None if show_all else facet.top
     if facet.sides:
         counts, labels = Counter(), {}
         for side in facet.sides:
@@ -362,15 +381,16 @@ def _facet_counts(facet, rows, selected):
             (value for value, count in counts.items() if count > 0),
             key=lambda value: (-counts[value], str(labels.get(value, value))),
         )
-        if facet.top:
-            ranked = ranked[: facet.top] + [
-                value for value in ranked[facet.top :] if value in selected
-            ]
-        return {value: counts[value] for value in ranked}, labels
+        has_more = bool(top) and len(ranked) > top
+        if top:
+            ranked = ranked[:top] + [value for value in ranked[top:] if value in selected]
+        return {value: counts[value] for value in ranked}, labels, has_more
 
-    if not facet.top:
-        return _grouped(rows, facet.key, facet.label)
-    counts, labels = _grouped(rows, facet.key, facet.label, limit=facet.top)
+    if not top:
+        return (*_grouped(rows, facet.key, facet.label), False)
+    counts, labels = _grouped(rows, facet.key, facet.label, limit=top + 1)
+    has_more = len(counts) > top
+    counts = dict(list(counts.items())[:top])
     missing = [value for value in selected if value not in counts]
     if missing:
         extra_counts, extra_labels = _grouped(
@@ -378,7 +398,7 @@ def _facet_counts(facet, rows, selected):
         )
         counts.update(extra_counts)
         labels.update(extra_labels)
-    return counts, labels
+    return counts, labels, has_more
 
 
 def _side(facet, side):

@@ -1,12 +1,33 @@
+import hashlib
+import logging
 import re
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
     set_response_etag,
 )
+
+from .models import DataVersion
+
+logger = logging.getLogger(__name__)
+
+# What a database that cannot be reached raises (refused connection, restart, a
+# connection dropped mid-query); a bug in a query raises other errors, which stay 500s.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+PRIVATE_PREFIXES = ("/admin/", "/portal/", "/accounts/", "/i18n/")
+
+
+def _language_prefix():
+    codes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+    return re.compile(rf"^/(?:{codes})(?=/)")
 
 
 class SecurityHeadersMiddleware:
@@ -43,13 +64,12 @@ class PublicCacheMiddleware:
     that it sees every cookie they set on the way out.
     """
 
-    PRIVATE_PREFIXES = ("/admin/", "/portal/", "/accounts/", "/i18n/")
+    PRIVATE_PREFIXES = PRIVATE_PREFIXES
     PUBLIC_STATUSES = (200, 404)
 
     def __init__(self, get_response):
         self.get_response = get_response
-        codes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-        self.language_prefix = re.compile(rf"^/(?:{codes})(?=/)")
+        self.language_prefix = _language_prefix()
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -78,3 +98,148 @@ class PublicCacheMiddleware:
     def _is_private_area(self, path):
         path = self.language_prefix.sub("", path, count=1)
         return path.startswith(self.PRIVATE_PREFIXES)
+
+
+class PageCacheMiddleware:
+    """Answers a repeated anonymous GET of a public page from the shared cache.
+
+    A page is kept under its path and query string, its language, the database it was
+    read from and the data version (``core.models.DataVersion``), which every write
+    to a public record bumps in its own transaction: after a write, every page kept
+    before it is out of reach at once, and the first reader renders it afresh. A hit
+    costs one primary-key query (the version) and one cache read.
+
+    Served from the cache: GET and HEAD of pages outside the admin, the portal and the
+    account pages, by a visitor who sends no session (nor any other cookie but the
+    CSRF and language ones). Kept: a 200 to a GET, not streamed, that sets no cookie,
+    used no CSRF token (a page with a form), to a visitor who is not logged in, and
+    that the view did not mark private or uncacheable. The answer says ``X-Cache: hit``
+    or ``miss``.
+
+    While the database cannot be reached, a reader of a page kept before gets its last
+    good copy, marked ``X-Cache: stale``; anyone else gets the 503 page, in the site's
+    layout and the visitor's language, instead of a 500.
+
+    It sits outside the session, CSRF, auth and messages middleware, so that it sees
+    every cookie they set, and inside PublicCacheMiddleware, which adds the HTTP
+    caching headers and the ETag to what it answers.
+    """
+
+    NEVER_CACHED = ("/healthz", "/static/", "/media/")
+    HEADER = "X-Cache"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.language_prefix = _language_prefix()
+        self.allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+
+    def __call__(self, request):
+        if not self._may_serve(request):
+            return self.get_response(request)
+        key = self._key(request)
+        request.page_cache_stale_key = f"page-stale:{key}"
+        try:
+            version = DataVersion.current()
+        except DATABASE_DOWN:
+            return self._database_down(request)
+        fresh_key = f"page:{version}:{key}"
+        entry = _cache_get(fresh_key)
+        if entry is not None:
+            return self._answer(entry, "hit")
+        response = self.get_response(request)
+        if self._may_store(request, response):
+            entry = (
+                response.content,
+                [(k, v) for k, v in response.items() if k.lower() != "set-cookie"],
+            )
+            _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
+            _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
+            response[self.HEADER] = "miss"
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            return self._database_down(request)
+        return None
+
+    def _may_serve(self, request):
+        if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+            return False
+        path = self.language_prefix.sub("", request.path, count=1)
+        if path.startswith(PRIVATE_PREFIXES) or request.path.startswith(self.NEVER_CACHED):
+            return False
+        # A session (a logged-in user, a flash message...) makes the page someone's own.
+        return set(request.COOKIES) <= self.allowed_cookies
+
+    def _may_store(self, request, response):
+        user = getattr(request, "user", None)
+        cache_control = response.get("Cache-Control", "")
+        return (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not (user is not None and user.is_authenticated)
+            # A CSRF token was put in the page (a form): it belongs to this visitor.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and b"csrfmiddlewaretoken" not in response.content
+            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        )
+
+    def _key(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        parts = [
+            connection.settings_dict["NAME"],
+            language or settings.LANGUAGE_CODE,
+            request.get_full_path(),
+            # The API answers CORS requests with headers of their own.
+            request.META.get("HTTP_ORIGIN", ""),
+        ]
+        return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()
+
+    def _answer(self, entry, state):
+        content, headers = entry
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response[self.HEADER] = state
+        return response
+
+    def _database_down(self, request):
+        logger.warning("Database unreachable while answering %s", request.path)
+        stale_key = getattr(request, "page_cache_stale_key", None)
+        entry = _cache_get(stale_key) if stale_key else None
+        if entry is not None:
+            response = self._answer(entry, "stale")
+            # A copy that may be old: no shared cache should keep it.
+            response["Cache-Control"] = "no-cache"
+            return response
+        return service_unavailable(request)
+
+
+def service_unavailable(request):
+    """The 503 page: the site's header, in the visitor's language, and nothing that
+    needs the database (no user, no session, no context processors)."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        content = render_to_string("503.html")
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = "10"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _cache_get(key):
+    # The cache going away (Redis restarting) costs the page its speed, not its answer.
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("Page cache unreachable (get)", exc_info=True)
+        return None
+
+
+def _cache_set(key, value, timeout):
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("Page cache unreachable (set)", exc_info=True)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F
@@ -84,7 +86,7 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, expected_version=None, **kwargs):
+    def save(self, *args: Any, expected_version: int | None = None, **kwargs: Any) -> None:
         if expected_version is not None:
             self.expected_version = expected_version
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -152,3 +154,92 @@ class LoadedRecord(models.Model):
 
     def __str__(self):
         return f"{self.loader}: {self.key}"
+
+
+class DataVersion(models.Model):
+    """One counter that every write to a public record bumps (see ``core.signals``).
+
+    The page cache (``core.middleware.PageCacheMiddleware``) puts the counter in its
+    keys, so a page kept before a write is never served after it. The bump is an
+    ``UPDATE`` run by the record's own ``post_save``/``post_delete``/``m2m_changed``
+    signal, so it happens in the transaction of the write: rolled back with it,
+    visible to readers exactly when the write is.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return str(self.value)
+
+    @classmethod
+    def current(cls, using=None):
+        """The counter's value (0 before the first write)."""
+        manager = cls.objects.db_manager(using)
+        return manager.filter(pk=1).values_list("value", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls, using=None):
+        manager = cls.objects.db_manager(using)
+        if not manager.filter(pk=1).update(value=F("value") + 1):
+            manager.get_or_create(pk=1, defaults={"value": 1})
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+    def due(self, now):
+        return self.unsent().filter(next_attempt_at__lte=now)
+
+    def failing(self):
+        return self.unsent().filter(attempts__gt=0)
+
+
+class OutgoingEmail(models.Model):
+    """An email waiting in the database until ``manage.py sendmail`` delivers it.
+
+    Every email the site sends is written here by ``core.mail.OutboxBackend``, in the
+    same transaction as the change it is about: a rolled-back change sends nothing, and
+    a mail server that is down neither breaks the save nor loses the message. The
+    sender retries a failed message with exponential backoff (``next_attempt_at``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        FAILING = "failing", _("failing")
+        SENT = "sent", _("sent")
+
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    from_email = models.CharField(_("from"), max_length=300)
+    to = models.JSONField(_("to"), default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("text"))
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def status(self):
+        if self.sent_at:
+            return self.Status.SENT
+        return self.Status.FAILING if self.attempts else self.Status.QUEUED

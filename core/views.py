@@ -1,8 +1,13 @@
 """Views that belong to no app: the health check for load balancers."""
 
+import sys
+
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+
+from core.middleware import DATABASE_DOWN, service_unavailable
 
 
 @never_cache
@@ -15,3 +20,11 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def server_error(request):
+    """The 500 page, or the 503 page when the error was the database being unreachable
+    (raised by a middleware or somewhere ``PageCacheMiddleware`` did not see it)."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return service_unavailable(request)
+    return defaults.server_error(request)

@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.PublicCacheMiddleware",
+    "core.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -238,18 +239,24 @@ if env_bool("PLAIN_STATIC_STORAGE", False):
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
-# Email: console locally, SMTP when EMAIL_HOST is set.
+# Email: delivered to the console locally, by SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_BACKEND = env_str(
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Every email is queued in the database (in the transaction of the change it is about)
+# and delivered by `manage.py sendmail` through EMAIL_DELIVERY_BACKEND; see core.mail.
+EMAIL_BACKEND = "core.mail.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
+# The longest wait between two attempts at a message that keeps failing.
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 60 * 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mayoral Forum <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Curators are told by email when staff submit something for review.
@@ -307,6 +314,17 @@ STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 365)
 
 # Public pages may be cached by a CDN for this many seconds.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
+
+# The server keeps anonymous public pages in the shared cache (Redis when REDIS_URL is
+# set) for this many seconds, under a key that holds the data version: any write to a
+# public record makes every kept page unreachable at once. 0 turns the page cache off
+# (benchmarks of the uncached cost). The last good copy of each page is kept longer
+# (PAGE_CACHE_STALE_SECONDS) and served, marked stale, while the database is down.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 24 * 60 * 60)
+# The apps whose records are shown on public pages: a write to any of their models
+# bumps the data version.
+PAGE_CACHE_APPS = ("cities", "forums", "commitments", "core", "pages", "releases")
 
 # Login throttling: lock out after repeated failures; the lock lifts by itself.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

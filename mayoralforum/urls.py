@@ -7,6 +7,9 @@ from core import views as core_views
 from pages import feeds as page_feeds
 from pages import views as page_views
 
+# A database that cannot be reached answers 503 (see core.views.server_error).
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", include("api.urls")),

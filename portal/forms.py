@@ -4,9 +4,6 @@ Every choice of a city is limited to the cities the user acts for, so a tampered
 is refused by the form (a field error) before anything is saved.
 """
 
-import datetime
-import decimal
-
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from commitments import services
 from commitments.forms import ClausesField, ClausesFormMixin, FrameworkItemsField
 from commitments.models import Commitment, ProgressUpdate, Transfer
 from core.dates import DatePrecision
@@ -130,7 +128,7 @@ class CommitmentForm(PortalForm, ClausesFormMixin, VersionedFormMixin, forms.Mod
     def record_value(self, record, field):
         pending = record.pending_changes or {}
         if field.name in pending:
-            return field.to_python(pending[field.name])
+            return services.decode_pending(field.name, pending[field.name])
         return super().record_value(record, field)
 
     def change_label(self, current, field):
@@ -232,15 +230,6 @@ class TransferForm(PortalForm, forms.ModelForm):
             self.initial.setdefault("reported_by_city", choices[0].pk)
         self._optional_precisions("date_precision")
         self.fields["date"].initial = timezone.localdate
-
-
-def to_json(value):
-    """A reviewed field's value as stored in ``pending_changes``."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    return value
 
 
 # CSV import of commitments -----------------------------------------------------------

@@ -11,7 +11,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,7 +41,6 @@ from .forms import (
     ReturnForm,
     ReviewForm,
     TransferForm,
-    to_json,
 )
 
 # The curator's queues show the oldest items first, this many at a time.
@@ -54,9 +52,6 @@ PUBLICATION_ORDER = [
     Commitment.PublicationState.SUBMITTED,
     Commitment.PublicationState.PUBLISHED,
 ]
-# Workflow and content fields applied at once when a published commitment is edited;
-# the reviewed ones (services.REVIEWED_FIELDS) wait for a curator.
-IMMEDIATE_FIELDS = ("outcome_document", "status", "progress")
 
 
 def curator_required(view):
@@ -73,13 +68,8 @@ def curator_required(view):
 
 
 def _acting_cities(user):
-    """The cities the user works for as staff.
-
-    ``City.objects.for_user`` decides what the user may reach (curators: every city);
-    of those, a user acts for (reports and confirms as) only the cities they are
-    attached to.
-    """
-    return City.objects.for_user(user).filter(staff_memberships__user=user).order_by("name")
+    """The cities the user works for as staff (``CityQuerySet``, the one staff scope)."""
+    return City.objects.acted_for_by(user).order_by("name")
 
 
 def _get_commitment(request, pk):
@@ -269,10 +259,15 @@ def commitment_create(request):
         initial={"city": request.GET.get("city")} if request.GET.get("city") else None,
     )
     if request.method == "POST" and form.is_valid():
-        form.instance.publication_state = Commitment.PublicationState.DRAFT
-        form.instance.created_by = request.user
-        form.instance._change_reason = "created in the portal"
-        commitment = form.save()  # with its many-to-many values, in one transaction
+        data = form.cleaned_data
+        commitment = services.create_commitment(
+            commitment=form.instance,
+            user=request.user,
+            reason="created in the portal",
+            themes=data["themes"],
+            framework_items=data["framework_items"],
+            clauses=data["clauses"],
+        )
         messages.success(
             request,
             _("Saved “%(title)s” as a draft. Submit it for review when it is ready.")
@@ -310,9 +305,8 @@ def commitment_edit(request, pk):
         request.POST if request.method == "POST" else None, instance=copy.copy(commitment)
     )
     if request.method == "POST" and form.is_valid():
-        form.instance._change_reason = "edited in the portal"
         try:
-            form.save()
+            _edit(request, commitment, form)
         except EditConflict:
             commitment.refresh_from_db()  # the form now says what changed
         else:
@@ -321,21 +315,34 @@ def commitment_edit(request, pk):
     return render(request, "portal/commitment_form.html", {**context, "form": form})
 
 
+def _edit(request, commitment, form):
+    """Saves the form's content through the workflow; on a conflict the form says what
+    changed and ``EditConflict`` is raised again."""
+    try:
+        return services.edit_commitment(
+            commitment=commitment,
+            user=request.user,
+            values=form.cleaned_data,
+            expected_version=form.expected_version,
+        )
+    except EditConflict:
+        form.show_conflict()
+        raise
+
+
 def _edit_published(request, commitment):
     """The public keeps the approved version; reviewed fields become a proposal."""
     updates = commitment.updates.all()[:20]
-    # The form shows the version as proposed so far: approved values overlaid with
-    # what is pending, so that saving again replaces the proposal as a whole. The page
-    # itself keeps showing the approved version.
-    proposed = copy.copy(commitment)
-    for name, raw in (commitment.pending_changes or {}).items():
-        setattr(proposed, name, commitment._meta.get_field(name).to_python(raw))
-    form = CommitmentForm(request.POST if request.method == "POST" else None, instance=proposed)
+    # The form shows the version as proposed so far, so that saving again replaces the
+    # proposal as a whole. The page itself keeps showing the approved version.
+    form = CommitmentForm(
+        request.POST if request.method == "POST" else None,
+        instance=services.proposed_version(commitment),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            approved = _propose_changes(request, commitment, form)
+            approved = _edit(request, commitment, form)
         except EditConflict:
-            form.show_conflict()
             commitment.refresh_from_db()
         else:
             if approved.pending_changes:
@@ -358,26 +365,6 @@ def _edit_published(request, commitment):
             "is_curator": is_curator(request.user),
         },
     )
-
-
-@transaction.atomic
-def _propose_changes(request, commitment, form):
-    approved = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    changes = {
-        name: to_json(form.cleaned_data[name])
-        for name in services.REVIEWED_FIELDS
-        if form.cleaned_data[name] != getattr(approved, name)
-    }
-    for name in IMMEDIATE_FIELDS:
-        changes[name] = form.cleaned_data[name]
-    # Written only over the version the form was loaded at; the many-to-many values
-    # below are rolled back with it on a conflict.
-    approved.expected_version = form.expected_version
-    services.propose_changes(commitment=approved, user=request.user, changes=changes, replace=True)
-    approved.themes.set(form.cleaned_data["themes"])
-    approved.framework_items.set(form.cleaned_data["framework_items"])
-    approved.clauses.set(form.cleaned_data["clauses"])
-    return approved
 
 
 @login_required
@@ -411,8 +398,8 @@ def update_create(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.add_progress_update(
-                commitment,
-                request.user,
+                commitment=commitment,
+                user=request.user,
                 reported_by_city=not is_curator(request.user),
                 **form.cleaned_data,
             )
@@ -598,7 +585,7 @@ def update_verify(request, pk):
         ProgressUpdate.objects.filter(commitment__in=Commitment.objects.for_user(request.user)),
         pk=pk,
     )
-    services.verify_update(update, request.user)
+    services.verify_update(update=update, user=request.user)
     messages.success(request, _("The update is marked as verified."))
     return redirect("portal:dashboard")
 
@@ -626,8 +613,8 @@ def transfer_create(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_transfer(
-                agreement,
-                request.user,
+                agreement=agreement,
+                user=request.user,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -671,7 +658,7 @@ def transfer_confirm(request, pk):
         )
         return redirect("portal:dashboard")
     try:
-        services.confirm_transfer(transfer, request.user, city)
+        services.confirm_transfer(transfer=transfer, user=request.user, city=city)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -44,6 +44,14 @@ def _own_redis_database_per_worker(worker_id):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """The server's page cache is off unless a test turns it on (tests/core/
+    test_page_cache.py): the other tests read what a request costs and shows when
+    it is computed, and a page kept by one test must not answer in the next."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts and ends in the default language.
 

@@ -163,7 +163,7 @@ def test_no_personal_data_of_staff(api, network):
     staff = network["staff"]
     agreement = network["agreements"][0]
     commitment = network["published"][0]
-    services.verify_update(commitment.updates.get(), staff)
+    services.verify_update(update=commitment.updates.get(), user=staff)
     texts = [
         api.get(url).content.decode()
         for url in [

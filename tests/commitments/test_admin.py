@@ -466,7 +466,7 @@ def test_restoring_a_transfer_keeps_who_reported_and_confirmed_it(
     before_confirmation = transfer.history.latest()
     transfer.people = 12
     transfer.save()
-    services.confirm_transfer(transfer, curator, barcelona)
+    services.confirm_transfer(transfer=transfer, user=curator, city=barcelona)
     confirmed_at = Transfer.objects.get(pk=transfer.pk).confirmed_at
     assert _restore(admin_client, Transfer, transfer, before_confirmation).status_code == 302
     transfer.refresh_from_db()

@@ -73,7 +73,7 @@ def test_period_end_never_before_its_start(agreement):
 
 
 def test_pledge_cannot_drop_below_the_people_already_relocated(agreement):
-    services.record_transfer(agreement, None, date=TODAY, people=60)
+    services.record_transfer(agreement=agreement, user=None, date=TODAY, people=60)
     agreement.people_pledged = 50
     with pytest.raises(ValidationError) as excinfo:
         agreement.full_clean()
@@ -84,7 +84,7 @@ def test_pledge_cannot_drop_below_the_people_already_relocated(agreement):
 
 
 def test_transfers_never_add_up_to_more_than_pledged(agreement):
-    services.record_transfer(agreement, None, date=TODAY, people=70)
+    services.record_transfer(agreement=agreement, user=None, date=TODAY, people=70)
     transfer = Transfer(agreement=agreement, date=TODAY, people=31)
     with pytest.raises(ValidationError) as excinfo:
         transfer.full_clean()
@@ -114,7 +114,7 @@ def test_no_transfer_in_the_future(agreement):
 
 
 def test_database_refuses_a_transfer_of_nobody(agreement):
-    transfer = services.record_transfer(agreement, None, date=TODAY, people=5)
+    transfer = services.record_transfer(agreement=agreement, user=None, date=TODAY, people=5)
     with pytest.raises(IntegrityError), transaction.atomic():
         Transfer.objects.filter(pk=transfer.pk).update(people=0)
 
@@ -133,7 +133,7 @@ def test_two_simultaneous_transfers_cannot_exceed_the_pledge(athens, barcelona):
         try:
             barrier.wait(timeout=10)
             with transaction.atomic():
-                services.record_transfer(agreement, None, date=TODAY, people=60)
+                services.record_transfer(agreement=agreement, user=None, date=TODAY, people=60)
             outcomes.append("saved")
         except ValidationError:
             outcomes.append("refused")
@@ -236,7 +236,7 @@ def test_changing_a_verified_update_withdraws_its_verification(barcelona, curato
     update = ProgressUpdate.objects.create(
         commitment=commitment, date=TODAY, text="Office opened", percent=40
     )
-    services.verify_update(update, curator)
+    services.verify_update(update=update, user=curator)
     update.refresh_from_db()
     update.save()  # saving unchanged content keeps the curator's word
     assert ProgressUpdate.objects.get(pk=update.pk).verified is True

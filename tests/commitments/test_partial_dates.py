@@ -81,12 +81,20 @@ def test_a_target_is_compared_with_the_start_at_the_coarser_precision(barcelona)
 def test_a_transfer_is_compared_with_the_signing_at_the_coarser_precision(athens, barcelona):
     agreement = builders.agreement(athens, barcelona, signed_on=datetime.date(2016, 6, 15))
     services.record_transfer(
-        agreement, None, date=datetime.date(2016, 6, 1), date_precision="year", people=5
+        agreement=agreement,
+        user=None,
+        date=datetime.date(2016, 6, 1),
+        date_precision="year",
+        people=5,
     )
     assert Transfer.objects.get().date == datetime.date(2016, 1, 1)
     with pytest.raises(ValidationError) as excinfo:
         services.record_transfer(
-            agreement, None, date=datetime.date(2016, 5, 1), date_precision="month", people=5
+            agreement=agreement,
+            user=None,
+            date=datetime.date(2016, 5, 1),
+            date_precision="month",
+            people=5,
         )
     assert "date" in excinfo.value.message_dict
 

@@ -49,8 +49,12 @@ def test_relocated_counts_only_confirmed_transfers_and_the_rest_is_beside_it(agr
 
 def test_the_pledge_limit_still_counts_unconfirmed_transfers(agreement, athens):
     with pytest.raises(services.ValidationError):
-        services.record_transfer(agreement, None, date=SIGNED, people=26, reported_by_city=athens)
-    services.record_transfer(agreement, None, date=SIGNED, people=25, reported_by_city=athens)
+        services.record_transfer(
+            agreement=agreement, user=None, date=SIGNED, people=26, reported_by_city=athens
+        )
+    services.record_transfer(
+        agreement=agreement, user=None, date=SIGNED, people=25, reported_by_city=athens
+    )
 
 
 def test_the_agreement_page_says_who_must_confirm(client, agreement):
@@ -131,7 +135,9 @@ def test_both_cities_are_told_of_a_transfer_the_secretariat_entered(
 ):
     agreement = builders.agreement(athens, barcelona, pledged=100, signed_on=SIGNED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.record_transfer(agreement, curator, date=timezone.localdate(), people=3)
+        services.record_transfer(
+            agreement=agreement, user=curator, date=timezone.localdate(), people=3
+        )
     assert sorted(address for m in mail.outbox for address in m.to) == [
         athens_staff.email,
         barcelona_staff.email,

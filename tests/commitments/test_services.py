@@ -88,19 +88,21 @@ def test_a_progress_update_moves_the_commitment_and_a_curator_verifies_it(
     draft, barcelona_staff, curator
 ):
     update = services.add_progress_update(
-        draft, barcelona_staff, date=TODAY, text="Premises found", percent=30
+        commitment=draft, user=barcelona_staff, date=TODAY, text="Premises found", percent=30
     )
     draft.refresh_from_db()
     assert draft.progress == 30
     assert update.reported_by == barcelona_staff and update.reported_by_city
-    services.verify_update(update, curator)
+    services.verify_update(update=update, user=curator)
     update.refresh_from_db()
     assert update.verified and update.verified_by == curator and update.verified_at
 
 
 def test_a_progress_update_over_100_is_refused(draft, barcelona_staff):
     with pytest.raises(ValidationError):
-        services.add_progress_update(draft, barcelona_staff, date=TODAY, text="x", percent=120)
+        services.add_progress_update(
+            commitment=draft, user=barcelona_staff, date=TODAY, text="x", percent=120
+        )
     assert not draft.updates.exists()
 
 
@@ -115,24 +117,28 @@ def agreement(athens, barcelona):
 
 
 def test_transfers_count_towards_the_pledge(agreement, athens):
-    services.record_transfer(agreement, None, date=TODAY, people=60, reported_by_city=athens)
-    services.record_transfer(agreement, None, date=TODAY, people=40, reported_by_city=athens)
+    services.record_transfer(
+        agreement=agreement, user=None, date=TODAY, people=60, reported_by_city=athens
+    )
+    services.record_transfer(
+        agreement=agreement, user=None, date=TODAY, people=40, reported_by_city=athens
+    )
     totals = RelocationAgreement.objects.with_totals().get()
     # Not yet confirmed, so not relocated; the pledge still counts them all.
     assert (totals.relocated, totals.awaiting, totals.remaining) == (0, 100, 0)
     with pytest.raises(ValidationError):
-        services.record_transfer(agreement, None, date=TODAY, people=1)
+        services.record_transfer(agreement=agreement, user=None, date=TODAY, people=1)
 
 
 def test_the_other_city_confirms_a_transfer(agreement, athens, barcelona, quito, curator):
     transfer = services.record_transfer(
-        agreement, None, date=TODAY, people=10, reported_by_city=athens
+        agreement=agreement, user=None, date=TODAY, people=10, reported_by_city=athens
     )
     with pytest.raises(ValidationError):
-        services.confirm_transfer(transfer, curator, athens)
+        services.confirm_transfer(transfer=transfer, user=curator, city=athens)
     with pytest.raises(PermissionDenied):
-        services.confirm_transfer(transfer, curator, quito)
-    services.confirm_transfer(transfer, curator, barcelona)
+        services.confirm_transfer(transfer=transfer, user=curator, city=quito)
+    services.confirm_transfer(transfer=transfer, user=curator, city=barcelona)
     transfer.refresh_from_db()
     assert transfer.confirmed_at and transfer.confirmed_by == curator
 
@@ -173,3 +179,68 @@ def test_a_proposed_change_moves_neither_updated_at_nor_the_home_pages_order(
     # Accepted, the approved version is the new one: first on the home page.
     services.accept_pending_changes(commitment=older, user=curator)
     assert recently_updated() == ["Proposed title", "Newer plan"]
+
+
+# One classification, and writes that never put an older copy back ----------------------
+
+
+def test_the_portal_form_edits_exactly_the_fields_the_workflow_classifies():
+    from portal.forms import COMMITMENT_FIELDS
+
+    groups = [services.REVIEWED_FIELDS, services.IMMEDIATE_FIELDS, services.RELATIONS]
+    assert sorted(COMMITMENT_FIELDS) == sorted(name for group in groups for name in group)
+    assert len(set(services.CONTENT_FIELDS)) == len(services.CONTENT_FIELDS)
+
+
+def test_a_proposal_cannot_set_a_workflow_field(draft, barcelona_staff, curator):
+    services.publish(commitment=draft, user=curator)
+    with pytest.raises(ValueError, match="publication_state"):
+        services.propose_changes(
+            commitment=draft,
+            user=barcelona_staff,
+            changes={"title": "Quietly", "publication_state": State.DRAFT},
+        )
+    draft.refresh_from_db()
+    assert (draft.publication_state, draft.pending_changes) == (State.PUBLISHED, {})
+
+
+def test_a_progress_report_never_writes_an_older_copy_of_the_commitment_back(
+    draft, barcelona_staff
+):
+    older = Commitment.objects.get(pk=draft.pk)
+    meanwhile = Commitment.objects.get(pk=draft.pk)
+    meanwhile.title = "Edited meanwhile"
+    meanwhile.save()
+    services.add_progress_update(
+        commitment=older, user=barcelona_staff, date=TODAY, text="Premises found", percent=40
+    )
+    draft.refresh_from_db()
+    assert (draft.title, draft.progress) == ("Edited meanwhile", 40)
+
+
+def test_verifying_an_update_marks_what_it_says_now(draft, barcelona_staff, curator):
+    update = services.add_progress_update(
+        commitment=draft, user=barcelona_staff, date=TODAY, text="First words", percent=30
+    )
+    older = type(update).objects.get(pk=update.pk)
+    update.text = "Corrected words"
+    update.save()
+    services.verify_update(update=older, user=curator)
+    update.refresh_from_db()
+    assert (update.text, update.verified, update.verified_by) == ("Corrected words", True, curator)
+
+
+def test_both_cities_confirming_a_secretariat_transfer_from_older_copies_both_count(
+    django_user_model, agreement, athens, barcelona, barcelona_staff, curator
+):
+    from tests.conftest import _staff_user
+
+    athens_staff = _staff_user(django_user_model, "athens-staff", athens)
+    entered = services.record_transfer(agreement=agreement, user=curator, date=TODAY, people=5)
+    seen_by_athens = type(entered).objects.get(pk=entered.pk)
+    seen_by_barcelona = type(entered).objects.get(pk=entered.pk)
+    services.confirm_transfer(transfer=seen_by_athens, user=athens_staff, city=athens)
+    services.confirm_transfer(transfer=seen_by_barcelona, user=barcelona_staff, city=barcelona)
+    entered.refresh_from_db()
+    assert entered.first_confirmation_city == athens
+    assert entered.confirmed_at is not None and entered.confirmed_by == barcelona_staff

@@ -218,7 +218,11 @@ def test_what_changed_shows_field_names_and_dates_but_no_one(
     services.submit_for_review(commitment=commitment, user=barcelona_staff)
     services.publish(commitment=commitment, user=curator)
     services.add_progress_update(
-        commitment, barcelona_staff, date=timezone.localdate(), text="Started", percent=20
+        commitment=commitment,
+        user=barcelona_staff,
+        date=timezone.localdate(),
+        text="Started",
+        percent=20,
     )
     services.propose_changes(
         commitment=commitment, user=barcelona_staff, changes={"title": "Waiting for review"}

@@ -210,3 +210,43 @@ def test_downloads_stay_within_a_query_budget(client, django_assert_max_num_quer
         with django_assert_max_num_queries(budget):
             rows = csv_rows(client.get(url)) if "csv" in url else json_rows(client.get(url))
         assert len(rows) >= size
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_download_that_fails_midway_is_a_broken_transfer_not_a_short_file(
+    client, barcelona, fmt, monkeypatch
+):
+    """The database going away after the first chunk: the error reaches the server
+    (which then aborts the chunked response, so the client sees a broken transfer),
+    and what was sent is not a well-formed file (JSON left open)."""
+    from django.db import OperationalError
+
+    from core import listing
+
+    monkeypatch.setattr(listing, "DOWNLOAD_CHUNK_SIZE", 5)
+    for _ in range(12):
+        builders.commitment(barcelona)
+    calls = []
+    url_of = Commitment.get_absolute_url
+
+    def failing_url(commitment):
+        calls.append(commitment.pk)
+        if len(calls) > 7:
+            raise OperationalError("server closed the connection unexpectedly")
+        return url_of(commitment)
+
+    monkeypatch.setattr(Commitment, "get_absolute_url", failing_url)
+    response = client.get(f"/commitments/?format={fmt}")
+    assert response.status_code == 200 and response.streaming
+    received = []
+    with pytest.raises(OperationalError):
+        for chunk in response.streaming_content:
+            received.append(chunk)
+    body = b"".join(received).decode()
+    assert body  # some rows went out before the failure...
+    if fmt == "json":
+        assert body.startswith("[")
+        with pytest.raises(json.JSONDecodeError):  # ...and the file does not close
+            json.loads(body)
+    else:
+        assert len(body.splitlines()) == 1 + 7  # header and the rows before it

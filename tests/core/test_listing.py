@@ -267,3 +267,79 @@ def test_download_links_carry_the_filters_and_the_sort(client, barcelona):
         "format": ["csv"],
     }
     assert parse_qs(urls["json"][1:])["format"] == ["json"]
+
+
+def _many_cities(n, country="ES"):
+    for i in range(n):
+        place = builders.city(f"city-{i:02d}", country)
+        for _ in range(i + 1):
+            builders.commitment(place, status=PLANNED if i % 2 else IN_PROGRESS)
+
+
+def test_a_top_facet_links_to_all_its_options_keeping_the_filters(client):
+    _many_cities(12)
+    response = client.get("/commitments/?status=planned")
+    city = facet(response, "city")
+    assert len(city.options) == 6  # the cities with planned commitments: fewer than 10
+    assert not city.more_url
+
+    response = client.get("/commitments/")
+    city = facet(response, "city")
+    assert len(city.options) == 10 and city.more_url
+    assert city.more_url in response.content.decode()
+
+    response = follow(client, "/commitments/", city.more_url.split("#")[0])
+    city = facet(response, "city")
+    assert counts(response, "city") == {f"city-{i:02d}": i + 1 for i in range(11, -1, -1)}
+    assert not city.more_url and city.less_url
+    # The other filters and the option links keep the full list open.
+    response = client.get("/commitments/?more=city&status=planned")
+    assert set(counts(response, "city")) == {f"city-{i:02d}" for i in range(1, 12, 2)}
+    option = facet(response, "city").options[0]
+    assert parse_qs(urlsplit(option.url).query)["more"] == ["city"]
+    assert parse_qs(urlsplit(option.url).query)["status"] == ["planned"]
+
+
+def test_the_country_facet_of_cities_links_to_all_countries(client):
+    for number, code in enumerate(["ES", "FR", "IT", "DE", "GR", "PT", "NL", "BE", "AT",
+                                   "SE", "PL", "EC"]):  # fmt: skip
+        builders.city(f"city-{number}", code)
+    country = facet(client.get("/cities/"), "country")
+    assert len(country.options) == 10 and country.more_url
+    response = client.get("/cities/" + country.more_url.split("#")[0])
+    assert len(facet(response, "country").options) == 12
+
+
+def test_year_options_are_ordered_by_year(client, barcelona):
+    import datetime
+
+    for year, n in [(2016, 1), (2019, 3), (2014, 2), (2021, 1)]:
+        for _ in range(n):
+            builders.commitment(barcelona, start_date=datetime.date(year, 1, 1))
+    response = client.get("/commitments/")
+    assert list(counts(response, "year")) == ["2021", "2019", "2016", "2014"]
+    assert counts(response, "year") == {"2021": 1, "2019": 3, "2016": 1, "2014": 2}
+
+
+def test_facet_counts_are_exact_after_writes_through_the_page_cache(client, settings, barcelona):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    quito = builders.city("quito", "EC")
+    builders.commitment(barcelona, status=PLANNED)
+    assert counts(client.get("/commitments/"), "status") == {"planned": 1}
+    assert client.get("/commitments/")["X-Cache"] == "hit"
+
+    added = builders.commitment(quito, status=IN_PROGRESS)
+    response = client.get("/commitments/")
+    assert response["X-Cache"] == "miss"
+    assert counts(response, "status") == {"planned": 1, "in_progress": 1}
+    assert counts(response, "country") == {"ES": 1, "EC": 1}
+
+    added.status = PLANNED
+    added.save()
+    assert counts(client.get("/commitments/"), "status") == {"planned": 2}
+    added.delete()
+    assert counts(client.get("/commitments/"), "country") == {"ES": 1}
+    cache.clear()

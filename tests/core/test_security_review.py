@@ -62,7 +62,11 @@ def leaky(barcelona, quito, quito_staff):
     )
     shown.refresh_from_db()
     services.add_progress_update(
-        shown, quito_staff, date=datetime.date(2021, 1, 1), text="Public update", percent=20
+        commitment=shown,
+        user=quito_staff,
+        date=datetime.date(2021, 1, 1),
+        text="Public update",
+        percent=20,
     )
     return shown
 
@@ -188,7 +192,7 @@ def test_attack_staff_revert_forges_a_verified_update(staff_admin, curator_admin
         commitment=shown, date=datetime.date(2020, 1, 1), text="What the curator checked",
         percent=10,
     )  # fmt: skip
-    services.verify_update(update, None)
+    services.verify_update(update=update, user=None)
     verified_version = update.history.latest()
     # Staff: no page of the admin, and their POSTs change nothing.
     for url in [admin_url(ProgressUpdate, "change", update.pk),
@@ -226,7 +230,7 @@ def test_attack_a_verified_update_moved_to_another_commitment_stays_verified(
     update = ProgressUpdate.objects.create(
         commitment=first, date=datetime.date(2020, 1, 1), text="Checked", percent=10
     )
-    services.verify_update(update, None)
+    services.verify_update(update=update, user=None)
     url = admin_url(ProgressUpdate, "change", update.pk)
     _assert_sent_to_login(staff_admin.post(url, {"commitment": second.pk}))
     update.refresh_from_db()
@@ -239,7 +243,7 @@ def test_attack_a_verified_update_moved_to_another_commitment_stays_verified(
     assert update.commitment == second
     assert not update.verified and update.verified_by is None
     # The same rule at the model, whatever the entry point.
-    services.verify_update(update, None)
+    services.verify_update(update=update, user=None)
     update.commitment = first
     update.save()
     update.refresh_from_db()
@@ -321,13 +325,13 @@ def test_attack_a_transfer_for_no_city_or_another_city_confirmed_by_one_side(
         )
     with pytest.raises(ValidationError):
         services.record_transfer(
-            agreement, barcelona_staff, date=datetime.date(2020, 1, 1), people=5
+            agreement=agreement, user=barcelona_staff, date=datetime.date(2020, 1, 1), people=5
         )
     assert not Transfer.objects.exists()
 
     # The secretariat's transfer is confirmed by both cities only once both confirmed.
     entered = services.record_transfer(
-        agreement, curator, date=datetime.date(2020, 1, 1), people=10
+        agreement=agreement, user=curator, date=datetime.date(2020, 1, 1), people=10
     )
     athens_staff = _staff_user(django_user_model, "athens-staff", athens)
     portal = Client()
@@ -477,7 +481,7 @@ def test_markup_in_user_text_is_sanitized_everywhere(barcelona, quito_staff, qui
     builders.outcome("evil", forum=forum, full_text=EVIL, summary=EVIL, title=EVIL_NAME)
     shown = builders.commitment(quito, title=EVIL_NAME, description=EVIL)
     services.add_progress_update(
-        shown, quito_staff, date=datetime.date(2021, 1, 1), text=EVIL, percent=20,
+        commitment=shown, user=quito_staff, date=datetime.date(2021, 1, 1), text=EVIL, percent=20,
     )  # fmt: skip
     agreement = builders.agreement(quito, barcelona, notes=EVIL)
     for path in [

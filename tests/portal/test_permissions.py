@@ -354,6 +354,8 @@ ADMIN_SITE_SKIPPED = {"login", "logout"}
 # Pages the curator is refused by design: curators view accounts but do not change
 # them (see core.migrations.0001_groups); the import is applied by a POST only.
 CURATOR_REFUSED = {"auth_user_add": 403, "auth_user_delete": 403, "auth_user_password_change": 403}
+# The mail queue is written by the site and the sender only (core.mail).
+CURATOR_REFUSED |= {"core_outgoingemail_add": 403, "core_outgoingemail_delete": 403}
 CURATOR_POST_ONLY = {"process_import"}
 # The lockout records (django-axes) and the groups are the superusers' alone.
 NOT_CURATORS = ("axes_", "auth_group_")

@@ -15,10 +15,18 @@ def test_a_late_entry_for_an_earlier_date_does_not_wind_progress_back(
     barcelona_published, barcelona_staff
 ):
     services.add_progress_update(
-        barcelona_published, barcelona_staff, date=datetime.date(2025, 5, 1), text="a", percent=60
+        commitment=barcelona_published,
+        user=barcelona_staff,
+        date=datetime.date(2025, 5, 1),
+        text="a",
+        percent=60,
     )
     services.add_progress_update(
-        barcelona_published, barcelona_staff, date=datetime.date(2025, 1, 1), text="b", percent=20
+        commitment=barcelona_published,
+        user=barcelona_staff,
+        date=datetime.date(2025, 1, 1),
+        text="b",
+        percent=20,
     )
     barcelona_published.refresh_from_db()
     assert barcelona_published.progress == 60
@@ -28,8 +36,8 @@ def test_a_late_entry_for_an_earlier_date_does_not_wind_progress_back(
 def test_a_transfer_is_reported_only_by_a_party_city(athens_to_barcelona, quito, quito_staff):
     with pytest.raises(ValidationError) as error:
         services.record_transfer(
-            athens_to_barcelona,
-            quito_staff,
+            agreement=athens_to_barcelona,
+            user=quito_staff,
             date=datetime.date(2016, 5, 1),
             people=1,
             reported_by_city=quito,
@@ -41,9 +49,13 @@ def test_a_transfer_is_reported_only_by_a_party_city(athens_to_barcelona, quito,
 def test_confirming_a_confirmed_transfer_keeps_who_confirmed_it_first(
     transfer_reported_by_athens, barcelona, barcelona_staff, second_barcelona_staff
 ):
-    services.confirm_transfer(transfer_reported_by_athens, barcelona_staff, barcelona)
+    services.confirm_transfer(
+        transfer=transfer_reported_by_athens, user=barcelona_staff, city=barcelona
+    )
     first = transfer_reported_by_athens.confirmed_at
-    services.confirm_transfer(transfer_reported_by_athens, second_barcelona_staff, barcelona)
+    services.confirm_transfer(
+        transfer=transfer_reported_by_athens, user=second_barcelona_staff, city=barcelona
+    )
     transfer_reported_by_athens.refresh_from_db()
     assert transfer_reported_by_athens.confirmed_at == first
     assert transfer_reported_by_athens.confirmed_by == barcelona_staff

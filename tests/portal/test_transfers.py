@@ -137,11 +137,11 @@ def test_the_pledge_holds_when_another_transfer_got_in_first(
 
     real_record = views.services.record_transfer
 
-    def someone_else_first(agreement, user, **kwargs):
+    def someone_else_first(*, agreement, user, **kwargs):
         Transfer.objects.create(
             agreement=agreement, date=datetime.date(2016, 4, 1), people=95, reported_by_city=athens
         )
-        return real_record(agreement, user, **kwargs)
+        return real_record(agreement=agreement, user=user, **kwargs)
 
     monkeypatch.setattr(views.services, "record_transfer", someone_else_first)
     response = client.post(
@@ -178,7 +178,7 @@ def test_a_transfer_the_secretariat_entered_waits_for_both_cities(
     from commitments import services
 
     transfer = services.record_transfer(
-        athens_to_barcelona, curator, date=datetime.date(2016, 5, 2), people=3
+        agreement=athens_to_barcelona, user=curator, date=datetime.date(2016, 5, 2), people=3
     )
     confirm = reverse("portal:transfer-confirm", args=[transfer.pk])
     public = reverse("commitments:relocation-detail", args=[athens_to_barcelona.pk])

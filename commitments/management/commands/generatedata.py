@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cities.models import City, Network
 from core import geo
+from core.signals import bump_data_version
 from forums.models import FrameworkItem, OutcomeDocument, Theme
 
 from ...models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
@@ -148,6 +149,9 @@ class Command(BaseCommand):
             self.cities(options["cities"])
             self.commitments(options["commitments"], options["updates_per_commitment"])
             self.agreements(options["agreements"], options["transfers_per_agreement"])
+            # Bulk inserts send no signal: say here that the public data changed, so
+            # that no page cached before is served again.
+            bump_data_version()
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner (and the admin's estimated counts).
             with connection.cursor() as cursor:
