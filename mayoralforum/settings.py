@@ -232,6 +232,32 @@ STORAGES = {
     },
 }
 
+# Uploaded files go to S3-compatible object storage (django-storages) when a bucket is
+# named, so that several app servers share them without a shared disk; the local
+# MEDIA_ROOT stays the default. Credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (read by boto3). Objects are private, reached through signed
+# links, and always downloaded as attachments (like /media/ behind nginx: a PDF that is
+# also an HTML page must never render as one).
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "file_overwrite": False,
+            "object_parameters": {
+                "ContentDisposition": "attachment",
+                "ContentType": "application/pdf",
+            },
+        },
+    }
+
 if env_bool("PLAIN_STATIC_STORAGE", False):
     # Tests: serve static files straight from the source folders, no collectstatic.
     WHITENOISE_USE_FINDERS = True
