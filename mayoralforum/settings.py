@@ -135,6 +135,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReadReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -176,6 +177,23 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL could not be understood: {exc}") from None
+# A PostgreSQL streaming replica for the reads of anonymous public pages and the API
+# (core.replica); every write and every logged-in page uses the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL could not be understood: {exc}"
+        ) from None
+    # Tests run both aliases on the one test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.ReadReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a write lock instead of failing at once when two requests write.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -233,6 +251,32 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files go to S3-compatible object storage (django-storages) when a bucket is
+# named, so that several app servers share them without a shared disk; the local
+# MEDIA_ROOT stays the default. Credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (read by boto3). Objects are private, reached through signed
+# links, and always downloaded as attachments (like /media/ behind nginx: a PDF that is
+# also an HTML page must never render as one).
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "file_overwrite": False,
+            "object_parameters": {
+                "ContentDisposition": "attachment",
+                "ContentType": "application/pdf",
+            },
+        },
+    }
 
 if env_bool("PLAIN_STATIC_STORAGE", False):
     # Tests: serve static files straight from the source folders, no collectstatic.

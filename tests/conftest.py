@@ -1,6 +1,8 @@
 """Shared fixtures: the personas of the design (anonymous, Barcelona staff, Quito staff,
 a curator) and the cities they act for."""
 
+import copy
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -41,6 +43,18 @@ def _own_redis_database_per_worker(worker_id):
     location = f"{base}/{int(number) + 1 + int(worker_id.removeprefix('gw'))}"
     with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A second database alias, ``replica``, on the same test database (a test mirror),
+    as production has with DATABASE_REPLICA_URL. Only tests that install the replica
+    router (tests/core/test_replica.py) read from it."""
+    databases = settings.DATABASES  # the very dict django.db.connections uses
+    if "replica" not in databases:
+        replica = copy.deepcopy(databases["default"])
+        replica["TEST"] = {**replica.get("TEST", {}), "MIRROR": "default", "NAME": None}
+        databases["replica"] = replica
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,43 @@
+"""Gunicorn settings for the Mayoral Forum site (``gunicorn -c deploy/gunicorn.conf.py
+mayoralforum.wsgi``). Each value can be changed through the environment variable named
+beside it, so one file serves every machine and the smoke test."""
+
+import multiprocessing
+import os
+
+# Only the reverse proxy may reach the app: behind it, the client address that the rate
+# limit and the login lockout count comes from X-Forwarded-For (see README, Deploying).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Synchronous workers: the views are short and database-bound, and the full downloads
+# stream row by row. 2 per core + 1 is gunicorn's advice for this kind of load.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+
+# A full CSV/JSON download of 100k commitments streams for tens of seconds on a slow
+# link; the timeout is how long a worker may go silent, so it is generous, and nginx's
+# proxy_read_timeout matches it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
+# A graceful restart (systemctl reload: SIGHUP) lets running downloads finish this long.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 60))
+keepalive = 5
+
+# Recycle workers now and then so that a slow leak never grows without bound; the
+# jitter keeps them from all restarting at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))
+
+# Load the application in each worker (not the master), so a reload picks up new code.
+preload_app = False
+
+# The proxy's address is the only one allowed to set X-Forwarded-Proto and friends.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "mayoralforum"
+
+# Gunicorn's control socket sits in one per-user place ($HOME/.gunicorn): two instances
+# of one user would fight over it, and nothing here uses it.
+control_socket_disable = True
