@@ -175,8 +175,8 @@ class EstimatedCountPaginator(Paginator):
 
 
 class CuratedInlineMixin:
-    formset = ParentCachedInlineFormSet
-    form = CuratedForm
+    formset: type[forms.BaseInlineFormSet] = ParentCachedInlineFormSet
+    form: type[forms.ModelForm] = CuratedForm
     extra = 0
     show_change_link = False
 

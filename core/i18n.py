@@ -6,6 +6,8 @@ the active language's name when there is one, else the English one, so a missing
 translation never shows an empty label.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -14,11 +16,11 @@ from django.utils.translation import get_language
 TRANSLATED_LANGUAGES = ("es", "fr")
 
 
-def current_language():
+def current_language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def localized(obj, field):
+def localized(obj: object, field: str) -> Any:
     """``obj.<field>_<lang>`` for the active language, falling back to ``obj.<field>``."""
     language = current_language()
     if language in TRANSLATED_LANGUAGES:
@@ -28,7 +30,7 @@ def localized(obj, field):
     return getattr(obj, field)
 
 
-def localized_expression(path):
+def localized_expression(path: str) -> F | Coalesce:
     """The same rule inside a query, for an ORM path such as ``themes__name``."""
     language = current_language()
     if language in TRANSLATED_LANGUAGES:

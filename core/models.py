@@ -1,3 +1,6 @@
+from collections.abc import Collection, Iterable
+from typing import Any, Self
+
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F
@@ -24,7 +27,8 @@ class SourcedModel(models.Model):
         abstract = True
 
 
-class UpdatedAtField(models.DateTimeField):
+# Not subscripted: Django's fields are generic for mypy only (without django-stubs-ext).
+class UpdatedAtField(models.DateTimeField):  # type: ignore[type-arg]
     """``auto_now``, except on a save marked ``_keep_updated_at``.
 
     A change proposed to a published record waits for review: the public still sees
@@ -32,12 +36,12 @@ class UpdatedAtField(models.DateTimeField):
     updated" order) must not move until the change is accepted.
     """
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         if not add and getattr(model_instance, "_keep_updated_at", False):
             return getattr(model_instance, self.attname)
         return super().pre_save(model_instance, add)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Any, Any]:
         # A plain DateTimeField to the migrations: the column is the same.
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DateTimeField", args, kwargs
@@ -79,12 +83,12 @@ class VersionedModel(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     #: The version an editor loaded; the next save writes only over that version.
-    expected_version = None
+    expected_version: int | None = None
 
     class Meta:
         abstract = True
 
-    def save(self, *args, expected_version=None, **kwargs):
+    def save(self, *args: Any, expected_version: int | None = None, **kwargs: Any) -> None:
         if expected_version is not None:
             self.expected_version = expected_version
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
@@ -98,23 +102,31 @@ class VersionedModel(models.Model):
             self._numbering_version = False
         self.expected_version = None
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+    def _do_update(
+        self,
+        base_qs: models.QuerySet[Self],
+        using: str | None,
+        pk_val: Any,
+        values: Collection[tuple[Any, type[models.Model] | None, Any]],
+        update_fields: Iterable[str] | None,
+        forced_update: bool,
+    ) -> bool:
         if not getattr(self, "_numbering_version", False):
             return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
         field = self._meta.get_field("version")
-        values = [value for value in values if value[0] is not field]
+        kept = [value for value in values if value[0] is not field]
         expected = self.expected_version
         if expected is None:
-            values.append((field, None, F("version") + 1))
+            kept.append((field, None, F("version") + 1))
             updated = super()._do_update(
-                base_qs, using, pk_val, values, update_fields, forced_update
+                base_qs, using, pk_val, kept, update_fields, forced_update
             )
             if updated:
                 self.version = base_qs.filter(pk=pk_val).values_list("version", flat=True).get()
             return updated
-        values.append((field, None, expected + 1))
+        kept.append((field, None, expected + 1))
         if super()._do_update(
-            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
+            base_qs.filter(version=expected), using, pk_val, kept, update_fields, forced_update
         ):
             self.version = expected + 1
             return True
@@ -150,5 +162,5 @@ class LoadedRecord(models.Model):
             models.UniqueConstraint(fields=["loader", "key"], name="unique_loaded_record_key")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.loader}: {self.key}"

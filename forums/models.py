@@ -156,10 +156,10 @@ class Forum(SourcedModel, TimestampedModel, VersionedModel):
         help_text=_("How much of the date the source gives: June 2014 is month precision."),
     )
     summary = models.TextField(_("summary"), blank=True)
-    cities = models.ManyToManyField(
+    cities: "models.ManyToManyField[City, ForumParticipation]" = models.ManyToManyField(
         City, through="ForumParticipation", related_name="forums", verbose_name=_("cities")
     )
-    partners = models.ManyToManyField(
+    partners: "models.ManyToManyField[Organization, ForumPartner]" = models.ManyToManyField(
         Organization, through="ForumPartner", related_name="forums", verbose_name=_("partners")
     )
     history = HistoricalRecords()
@@ -328,7 +328,7 @@ class OutcomeDocument(SourcedModel, TimestampedModel, VersionedModel):
         blank=True,
         verbose_name=_("framework items"),
     )
-    endorsing_cities = models.ManyToManyField(
+    endorsing_cities: "models.ManyToManyField[City, Endorsement]" = models.ManyToManyField(
         City,
         through="Endorsement",
         related_name="endorsed_documents",
@@ -594,7 +594,7 @@ class GoodPractice(SourcedModel, TimestampedModel, VersionedModel):
     themes = models.ManyToManyField(
         Theme, related_name="good_practices", blank=True, verbose_name=_("themes")
     )
-    replicated_by = models.ManyToManyField(
+    replicated_by: "models.ManyToManyField[City, Replication]" = models.ManyToManyField(
         City, through="Replication", related_name="replicated_practices", blank=True
     )
     history = HistoricalRecords(m2m_fields=[themes])
