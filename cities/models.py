@@ -1,4 +1,8 @@
+from typing import Any, Self
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -25,14 +29,14 @@ class Network(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("network")
         verbose_name_plural = _("networks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class CityQuerySet(models.QuerySet):
-    def for_user(self, user):
+class CityQuerySet(models.QuerySet["City"]):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """The cities a user acts for: all for curators, their own for staff."""
-        if is_curator(user):
+        if is_curator(user):  # type: ignore[no-untyped-call]  # until core.permissions is typed
             return self.all()
         if not user.is_authenticated:
             return self.none()
@@ -117,24 +121,24 @@ class City(SourcedModel, TimestampedModel, VersionedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("cities:detail", args=[self.slug])
 
     @property
-    def country_name(self):
+    def country_name(self) -> str:
         return geo.country_name(self.country)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(
                 {"longitude": _("Give both latitude and longitude, or neither.")}
             )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Region and sub-region follow from the country: derived, never typed twice.
         self.region = geo.region_of(self.country)
         self.subregion = geo.subregion_of(self.country)
@@ -163,7 +167,7 @@ class CityStaffMembership(models.Model):
             models.UniqueConstraint(fields=["user", "city"], name="unique_city_staff_membership")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} – {self.city}"
 
 
@@ -189,7 +193,7 @@ class Organization(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -225,5 +229,5 @@ class SteeringPartner(SourcedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.partner} steers {self.organization}"

@@ -7,6 +7,7 @@ known. Nothing reads the day of a month-precise date.
 
 import datetime
 import re
+from typing import overload
 
 from django.db import models
 from django.utils import formats
@@ -27,6 +28,14 @@ def coarser_precision(*precisions: str | None) -> str:
     are compared at the precision both are known to."""
     known = [p for p in precisions if p]
     return max(known, key=lambda p: _ORDER[p], default=DatePrecision.DAY)
+
+
+@overload
+def truncate(value: datetime.date, precision: str | None) -> datetime.date: ...
+
+
+@overload
+def truncate(value: None, precision: str | None) -> None: ...
 
 
 def truncate(value: datetime.date | None, precision: str | None) -> datetime.date | None:

@@ -6,8 +6,6 @@ the active language's name when there is one, else the English one, so a missing
 translation never shows an empty label.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -20,14 +18,15 @@ def current_language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def localized(obj: object, field: str) -> Any:
+def localized(obj: object, field: str) -> str:
     """``obj.<field>_<lang>`` for the active language, falling back to ``obj.<field>``."""
     language = current_language()
     if language in TRANSLATED_LANGUAGES:
-        value = getattr(obj, f"{field}_{language}", "")
+        value: str = getattr(obj, f"{field}_{language}", "")
         if value:
             return value
-    return getattr(obj, field)
+    english: str = getattr(obj, field)
+    return english
 
 
 def localized_expression(path: str) -> F | Coalesce:

@@ -51,7 +51,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def _loaded_field(model: type[models.Model] | models.Model, name: str) -> models.Field[Any, Any]:
+def _loaded_field(model: type[models.Model] | models.Model, name: str) -> "models.Field[Any, Any]":
     # A loader sets the model's own fields (and many-to-many ones), never a reverse
     # relation or a generic foreign key.
     return cast("models.Field[Any, Any]", model._meta.get_field(name))

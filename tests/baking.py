@@ -16,7 +16,7 @@ import itertools
 from django.db import models
 from model_bakery.baker import Baker
 
-_sequences: dict[tuple[str, str], itertools.count[int]] = collections.defaultdict(
+_sequences: "dict[tuple[str, str], itertools.count[int]]" = collections.defaultdict(
     lambda: itertools.count(1000)
 )
 
