@@ -7,6 +7,7 @@ reported, verified or confirmed something is left out, only whether it was.
 """
 
 import re
+from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.db import models
@@ -194,10 +195,10 @@ class ThemeLinkSerializer(RecordSerializer):
 
 
 class FrameworkItemLinkSerializer(RecordSerializer):
-    framework = serializers.SlugRelatedField(
+    framework: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="Code of the framework, e.g. SDG."
     )
-    framework_url = serializers.HyperlinkedRelatedField(
+    framework_url: serializers.HyperlinkedRelatedField[Any] = serializers.HyperlinkedRelatedField(
         source="framework",
         view_name="api:framework-detail",
         lookup_field="code",
@@ -218,7 +219,7 @@ class NetworkSerializer(RecordSerializer):
 
 class CommitmentLinkSerializer(RecordSerializer):
     url = api_url("api:commitment-detail", lookup_field="pk")
-    city = serializers.SlugRelatedField(
+    city: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="Slug of the committing city."
     )
 
@@ -445,7 +446,7 @@ class ProgressUpdateSerializer(RecordSerializer):
 
 
 class ClauseRefSerializer(RecordSerializer):
-    outcome = serializers.SlugRelatedField(
+    outcome: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         source="document", slug_field="slug", read_only=True, help_text="Slug of the document."
     )
 
@@ -576,7 +577,8 @@ class RelocationSerializer(RecordSerializer):
 
 
 class FrameworkItemSerializer(RecordSerializer):
-    parent = serializers.SlugRelatedField(
+    # A field called parent: DRF takes it out of the class, mypy sees Field.parent.
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", read_only=True, allow_null=True, help_text="Code of the parent item."
     )
     commitments_count = published_count_field("serving this item")
@@ -637,7 +639,7 @@ class FrameworkItemCoverageSerializer(serializers.Serializer):
     code = serializers.CharField(source="item.code", read_only=True)
     title = serializers.CharField(source="item.title", read_only=True)
     description = serializers.CharField(source="item.description", read_only=True)
-    parent = serializers.CharField(
+    parent = serializers.CharField(  # type: ignore[assignment]
         source="item.parent.code",
         read_only=True,
         allow_null=True,
@@ -673,7 +675,9 @@ class FrameworkDetailSerializer(FrameworkSerializer):
     """A framework with the coverage of its items, as on /frameworks/{code}/."""
 
     page_url = serializers.SerializerMethodField(help_text="The framework's page (HTML).")
-    items = FrameworkItemCoverageSerializer(source="coverage.items", many=True, read_only=True)
+    items = FrameworkItemCoverageSerializer(  # type: ignore[assignment]
+        source="coverage.items", many=True, read_only=True
+    )
     commitments_count = serializers.IntegerField(
         source="coverage.total",
         read_only=True,

@@ -129,7 +129,7 @@ class ReadOnlyApiSchema(AutoSchema):
 class ApiViewMixin:
     """Shared by every API view: its schema, and a 429 that says when to come back."""
 
-    schema = ReadOnlyApiSchema()
+    schema: AutoSchema | None = ReadOnlyApiSchema()
 
     def throttled(self, request, wait):
         raise Throttled(wait=wait, detail="Too many requests from this address.")

@@ -9,7 +9,7 @@
    already hold the data; ``migrate`` always runs): ``<prefix>_10k`` (500 cities,
    10,000 commitments) and ``<prefix>_1m`` (5,000 cities, 1,000,000 commitments),
    2 progress updates each. Building 1M takes several minutes.
-2. Times each page through Django's full stack (``bench/pages.py``'s way: the test
+2. Times each page through Django's full stack (``bench/page_times.py``'s way: the test
    client, every middleware, templates), median of ``--runs`` sequential requests
    after one warm-up: *cold* with the page cache off (``PAGE_CACHE_SECONDS=0``: the
    cost of computing the page) and *warm* with it on (Redis), and prints the table

@@ -1,4 +1,8 @@
+from typing import Any, Self, TypeVar
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -25,11 +29,14 @@ class Network(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("network")
         verbose_name_plural = _("networks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class CityQuerySet(models.QuerySet):
+_Q = TypeVar("_Q", bound=models.QuerySet[Any])
+
+
+class CityQuerySet(models.QuerySet["City"]):
     """The staff scope: which cities' records a user may see and change.
 
     The one rule of who acts for which city. Every other scope derives from it: the
@@ -38,14 +45,14 @@ class CityQuerySet(models.QuerySet):
     as (``acted_for_by``).
     """
 
-    def acted_for_by(self, user):
+    def acted_for_by(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """The cities a user works for as staff (a curator too, if attached to one):
         those they report and confirm transfers as, and import commitments for."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(staff_memberships__user=user)
 
-    def for_user(self, user):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """The cities whose records a user may see and change: every city for
         curators, the cities they act for for staff, none for anyone else."""
         if is_curator(user):
@@ -53,7 +60,9 @@ class CityQuerySet(models.QuerySet):
         return self.acted_for_by(user)
 
 
-def scoped_to_cities(queryset, user, *city_fields):
+def scoped_to_cities(
+    queryset: _Q, user: AbstractBaseUser | AnonymousUser, *city_fields: str
+) -> _Q:
     """``queryset`` narrowed to the records whose ``city_fields`` (any of them) name a
     city that ``user`` may act on (``City.objects.for_user``): all for curators.
 
@@ -149,24 +158,24 @@ class City(SourcedModel, TimestampedModel, VersionedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("cities:detail", args=[self.slug])
 
     @property
-    def country_name(self):
+    def country_name(self) -> str:
         return geo.country_name(self.country)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(
                 {"longitude": _("Give both latitude and longitude, or neither.")}
             )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Region and sub-region follow from the country: derived, never typed twice.
         self.region = geo.region_of(self.country)
         self.subregion = geo.subregion_of(self.country)
@@ -195,7 +204,7 @@ class CityStaffMembership(models.Model):
             models.UniqueConstraint(fields=["user", "city"], name="unique_city_staff_membership")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} – {self.city}"
 
 
@@ -221,7 +230,7 @@ class Organization(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -257,5 +266,5 @@ class SteeringPartner(SourcedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.partner} steers {self.organization}"

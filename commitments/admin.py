@@ -403,7 +403,9 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
     def city(self, obj):
         return obj.commitment.city
 
-    @admin.action(description=_("Mark the selected progress updates as verified"))
+    @admin.action(
+        description=_("Mark the selected progress updates as verified"), permissions=["verify"]
+    )
     def verify_selected(self, request, queryset):
         verified = 0
         for update in queryset.filter(verified=False):
@@ -418,8 +420,6 @@ class ProgressUpdateAdmin(CuratedImportExportMixin, CuratedAdmin):
 
     def has_verify_permission(self, request):
         return self.has_change_permission(request)
-
-    verify_selected.allowed_permissions = ("verify",)
 
 
 class TransferInlineFormSet(ParentCachedInlineFormSet):

@@ -1,7 +1,9 @@
 import datetime
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -30,26 +32,26 @@ from core.permissions import is_curator
 from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme, validate_pdf
 
 
-def stale_cutoff(today=None):
+def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
     today = today or timezone.localdate()
     return today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
 
 
-class CommitmentQuerySet(models.QuerySet):
-    def published(self):
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def published(self) -> Self:
         """What the public may see: the only starting point of every public view."""
         return self.filter(publication_state=Commitment.PublicationState.PUBLISHED)
 
     # The published count: ONE definition each, used by the home page, the charts, the
     # lists (outcome documents, frameworks) and the API.
-    def published_count_per(self, lookup):
+    def published_count_per(self, lookup: str) -> Any:
         """An expression: how many published commitments have ``lookup`` equal to the
         outer row (0 for none), e.g. ``City.objects.annotate(n=Commitment.objects
         .published_count_per("city"))``. A subquery, not ``Count()``: a list's filters
         join many-valued relations (themes, networks), which would inflate a join."""
         return subquery_count(self.published(), lookup, distinct=True)
 
-    def published_counts_by_status_and_region(self):
+    def published_counts_by_status_and_region(self) -> list[tuple[str, str, int]]:
         """``[(status, UN region of the city, count)]`` of the published commitments:
         one grouped query, which the status and the region charts share."""
         return list(
@@ -60,7 +62,7 @@ class CommitmentQuerySet(models.QuerySet):
             .values_list("status", "city__region", "count")
         )
 
-    def for_user(self, user):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """What a user may see and change in the portal and the admin.
 
         Curators: everything. City staff: their own cities' commitments, whatever the
@@ -70,7 +72,7 @@ class CommitmentQuerySet(models.QuerySet):
 
     # Overdue and stale are derived, not stored: one definition each, used by the pages,
     # the filters, the downloads and the API.
-    def _flag_aliases(self, today):
+    def _flag_aliases(self, today: datetime.date) -> Self:
         closed = [Commitment.Status.ACHIEVED, Commitment.Status.WITHDRAWN]
         cutoff = stale_cutoff(today)
         return self.alias(
@@ -104,7 +106,7 @@ class CommitmentQuerySet(models.QuerySet):
             ),
         )
 
-    def with_flags(self, today=None):
+    def with_flags(self, today: datetime.date | None = None) -> Self:
         """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale``.
 
         Stale: open (neither achieved nor withdrawn) and no progress update for
@@ -118,12 +120,12 @@ class CommitmentQuerySet(models.QuerySet):
             is_stale=F("_is_stale"),
         )
 
-    def overdue(self, value=True, today=None):
+    def overdue(self, value: bool = True, today: datetime.date | None = None) -> Self:
         """Overdue commitments (``value=False``: those that are not)."""
         qs = self._flag_aliases(today or timezone.localdate())
         return qs.filter(_is_overdue=value)
 
-    def stale(self, value=True, today=None):
+    def stale(self, value: bool = True, today: datetime.date | None = None) -> Self:
         """Stale commitments (``value=False``: those that are not)."""
         qs = self._flag_aliases(today or timezone.localdate())
         return qs.filter(_is_stale=value)
@@ -299,25 +301,26 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("commitments:detail", args=[self.pk])
 
     @property
-    def overdue(self):
+    def overdue(self) -> bool:
         if hasattr(self, "is_overdue"):
-            return self.is_overdue
+            annotated: bool = self.is_overdue  # by with_flags()
+            return annotated
         return bool(
             self.target_date
             and self.target_date < timezone.localdate()
             and self.status not in (self.Status.ACHIEVED, self.Status.WITHDRAWN)
         )
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.progress is not None and not 0 <= self.progress <= 100:
             errors["progress"] = _("Progress is a percentage between 0 and 100.")
         if self.status == self.Status.ACHIEVED and self.progress != 100:
@@ -332,7 +335,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         if errors:
             raise ValidationError(errors)
 
-    def _clause_errors(self):
+    def _clause_errors(self) -> dict[str, Any]:
         """The clauses answered must be clauses of the commitment's outcome document."""
         if self.clauses_to_save is not None:
             documents = {clause.document_id for clause in self.clauses_to_save}
@@ -354,11 +357,11 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         return {field: _("This commitment answers clauses of another outcome document.")}
 
     @property
-    def start_display(self):
+    def start_display(self) -> str:
         return format_partial_date(self.start_date, self.start_precision)
 
     @property
-    def target_display(self):
+    def target_display(self) -> str:
         return format_partial_date(self.target_date, self.target_precision)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -438,19 +441,19 @@ class ProgressUpdate(TimestampedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.commitment} – {self.date_display}"
 
     @property
-    def date_display(self):
+    def date_display(self) -> str:
         return format_partial_date(self.date, self.date_precision)
 
-    def _content(self, name):
+    def _content(self, name: str) -> Any:
         value = getattr(self, name)
         # A file compares by its stored name ("" when there is none).
         return (value.name or "") if name == "evidence_file" else value
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.percent is not None and not 0 <= self.percent <= 100:
             raise ValidationError({"percent": _("Progress is a percentage between 0 and 100.")})
@@ -481,21 +484,22 @@ class ProgressUpdate(TimestampedModel):
 RELOCATED = Q(confirmed_at__isnull=False)
 
 
-class TransferQuerySet(models.QuerySet):
-    def relocated(self):
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def relocated(self) -> Self:
         """Transfers that count as relocated (see ``RELOCATED``)."""
         return self.filter(RELOCATED)
 
-    def awaiting_confirmation(self):
+    def awaiting_confirmation(self) -> Self:
         """Transfers reported and not yet confirmed: shown beside, never in, the total."""
         return self.exclude(RELOCATED)
 
-    def people(self):
+    def people(self) -> int:
         """Sum of ``people`` over these transfers (0 when there are none)."""
-        return self.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+        total: int = self.aggregate(total=Coalesce(Sum("people"), Value(0)))["total"]
+        return total
 
 
-def _people_of(transfers):
+def _people_of(transfers: TransferQuerySet) -> Coalesce:
     """A subquery: the people of ``transfers`` (a Transfer queryset) per agreement row."""
     return Coalesce(
         Subquery(
@@ -510,7 +514,7 @@ def _people_of(transfers):
     )
 
 
-def _people_sums():
+def _people_sums() -> dict[str, Any]:
     """The sums of the agreements' people figures, for ``aggregate`` or a grouped
     ``annotate``."""
     return {
@@ -521,8 +525,8 @@ def _people_sums():
     }
 
 
-class RelocationAgreementQuerySet(models.QuerySet):
-    def with_totals(self):
+class RelocationAgreementQuerySet(models.QuerySet["RelocationAgreement"]):
+    def with_totals(self) -> Self:
         """Annotates the agreement's figures, each from the one definition above:
 
         - ``relocated``: people of confirmed transfers;
@@ -554,17 +558,17 @@ class RelocationAgreementQuerySet(models.QuerySet):
             - F("awaiting_by_secretariat"),
         )
 
-    def people_totals(self):
+    def people_totals(self) -> dict[str, int]:
         """``{pledged, relocated, awaiting, count}`` of these agreements, in one query:
         the figures of the home page and the charts' summaries."""
         return self.order_by().aggregate(**_people_sums())
 
-    def people_totals_by(self, *fields):
+    def people_totals_by(self, *fields: str) -> Any:
         """The same figures per group of ``fields`` (e.g. the receiving city): one
         query, one dict per group with the ``fields`` and the four figures."""
         return self.order_by().values(*fields).annotate(**_people_sums())
 
-    def for_user(self, user):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """Agreements a user may record transfers for: their cities on either side."""
         return scoped_to_cities(self, user, "origin", "destination")
 
@@ -657,7 +661,7 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return _("%(origin)s → %(destination)s: %(people)s %(group)s") % {
             "origin": self.origin,
             "destination": self.destination,
@@ -669,27 +673,29 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         return reverse("commitments:relocation-detail", args=[self.pk])
 
     @property
-    def signed_display(self):
+    def signed_display(self) -> str:
         return format_partial_date(self.signed_on, self.signed_precision)
 
     @property
-    def year(self):
+    def year(self) -> int | None:
         return self.signed_on.year if self.signed_on else None
 
-    def relocated_total(self):
+    def relocated_total(self) -> int:
         if hasattr(self, "relocated"):
-            return self.relocated
+            annotated: int = self.relocated  # by with_totals()
+            return annotated
         return self.transfers.relocated().people()
 
-    def awaiting_confirmation(self):
+    def awaiting_confirmation(self) -> list[dict[str, Any]]:
         """Who reported the people awaiting confirmation, and who must confirm them:
         a list of {"people", "reported_by", "to_confirm"} (city names; the secretariat's
         transfers wait for both cities). Reads the prefetched transfers if there are."""
         if hasattr(self, "awaiting_by_origin"):
             by = {
                 "origin": self.awaiting_by_origin,
-                "destination": self.awaiting_by_destination,
-                "secretariat": self.awaiting_by_secretariat,
+                # Annotated with awaiting_by_origin by with_totals().
+                "destination": self.awaiting_by_destination,  # type: ignore[attr-defined]
+                "secretariat": self.awaiting_by_secretariat,  # type: ignore[attr-defined]
             }
         else:
             by = {"origin": 0, "destination": 0, "secretariat": 0}
@@ -720,9 +726,9 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
             rows.append({"people": by["secretariat"], "reported_by": None, "to_confirm": None})
         return rows
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.origin_id and self.destination_id and self.origin_id == self.destination_id:
             errors["destination"] = _("The destination must differ from the origin.")
         if self.people_pledged is not None and self.people_pledged < 1:
@@ -827,22 +833,22 @@ class Transfer(TimestampedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.people} – {self.date_display}"
 
     @property
-    def date_display(self):
+    def date_display(self) -> str:
         return format_partial_date(self.date, self.date_precision)
 
     @property
-    def counts_as_relocated(self):
+    def counts_as_relocated(self) -> bool:
         """``RELOCATED`` for a transfer already in memory (a chart of its agreement)."""
         return self.confirmed_at is not None
 
-    def clean(self):
+    def clean(self) -> None:
         """Checks the rules that need the agreement; ``record_transfer`` re-checks under lock."""
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.people is not None and self.people < 1:
             errors["people"] = _("A transfer moves at least one person.")
         if self.date and truncate(self.date, self.date_precision) > timezone.localdate():
@@ -879,7 +885,9 @@ class Transfer(TimestampedModel):
         if errors:
             raise ValidationError(errors)
 
-    def _check_reporting_and_confirmation(self, agreement, errors):
+    def _check_reporting_and_confirmation(
+        self, agreement: "RelocationAgreement", errors: dict[str, Any]
+    ) -> None:
         # Non-field errors: the admin's forms show these fields read-only.
         parties = (agreement.origin_id, agreement.destination_id)
         problems = []
@@ -889,7 +897,7 @@ class Transfer(TimestampedModel):
             self.reported_by_city_id is None
             and self._state.adding
             and self.reported_by_id is not None
-            and not is_curator(self.reported_by)
+            and not is_curator(self.reported_by)  # type: ignore[arg-type]  # not None: checked above
         ):
             problems.append(_("Only the secretariat enters a transfer for no city."))
         first = self.first_confirmation_city_id

@@ -88,7 +88,7 @@ class CommitmentResource(CuratedResource):
         super().before_import(dataset, **kwargs)
 
     #: The history's reason for a commitment this import writes.
-    change_reason = None
+    change_reason: str | None = None
 
     def do_instance_save(self, instance, is_create):
         if is_create:

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities.models import City
 from core.links import absolute_url
 from core.models import EditConflict
 from core.permissions import CURATORS_GROUP
@@ -64,7 +65,7 @@ EDITABLE_STATES: tuple[str, ...] = (
 )
 
 
-def _curator_emails():
+def _curator_emails() -> list[str]:
     User = get_user_model()
     emails = set(settings.CURATOR_EMAILS)
     emails.update(
@@ -75,13 +76,15 @@ def _curator_emails():
     return sorted(emails)
 
 
-def _staff_emails(city):
+def _staff_emails(city: City) -> list[str]:
     return sorted(
         {m.user.email for m in city.staff_memberships.select_related("user") if m.user.email}
     )
 
 
-def _notify(recipients, subject, body, *, links):
+def _notify(
+    recipients: list[str], subject: str, body: str, *, links: Iterable[tuple[str, str]]
+) -> None:
     """Emails ``body`` followed by the absolute link(s) of the page(s) it is about."""
     if recipients:
         body = "\n\n".join([body, *(f"{label}: {absolute_url(path)}" for label, path in links)])

@@ -79,8 +79,10 @@ COMMITMENTS = Listing(
         Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
         Column("source_citation", lambda c: c.source_citation),
     ),
-    decorate=lambda qs: qs.with_flags(),
-    download_decorate=lambda qs: qs.with_flags().select_related("outcome_document__forum"),
+    decorate=lambda qs: qs.with_flags(),  # type: ignore[attr-defined]
+    download_decorate=lambda qs: qs.with_flags().select_related(  # type: ignore[attr-defined]
+        "outcome_document__forum"
+    ),
     download_many={"theme_slugs": "themes__slug", "framework_codes": "framework_items__code"},
     flags=("overdue", "stale"),
 )

@@ -159,8 +159,8 @@ class EstimatedCountPaginator(Paginator):
 
 
 class CuratedInlineMixin:
-    formset = ParentCachedInlineFormSet
-    form = CuratedForm
+    formset: type[forms.BaseInlineFormSet] = ParentCachedInlineFormSet
+    form: type[forms.ModelForm] = CuratedForm
     extra = 0
     show_change_link = False
 
@@ -366,9 +366,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     search_fields = ["subject"]
     date_hierarchy = "created_at"
     actions = ["send_again_now"]
-    fields = ["status", "from_email", "to", "cc", "bcc", "subject", "body", "attempts",
-              "last_error", "next_attempt_at", "created_at", "sent_at"]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = ("status", "from_email", "to", "cc", "bcc", "subject", "body",
+                       "attempts", "last_error", "next_attempt_at", "created_at",
+                       "sent_at")  # fmt: skip
+    fields = readonly_fields
 
     @admin.display(description=_("to"))
     def recipients(self, obj):

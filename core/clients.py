@@ -9,12 +9,13 @@ and prove nothing. Without a proxy the header is ignored, since anyone can send 
 """
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_address(request):
-    remote_addr = request.META.get("REMOTE_ADDR", "")
-    num_proxies = getattr(settings, "NUM_PROXIES", None)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+def client_address(request: HttpRequest) -> str:
+    remote_addr: str = request.META.get("REMOTE_ADDR", "")
+    num_proxies: int | None = getattr(settings, "NUM_PROXIES", None)
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if not num_proxies or not forwarded.strip():
         return remote_addr
     addresses = [address.strip() for address in forwarded.split(",")]

@@ -5,11 +5,25 @@ A subquery, not a join: a list's filters join other rows (themes, cities), which
 multiply a joined count.
 """
 
-from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Subquery, Value, When
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 
-def subquery_count(rows, outer_field, counted="pk", distinct=False):
+def subquery_count(
+    rows: QuerySet[Any], outer_field: str, counted: str = "pk", distinct: bool = False
+) -> Coalesce:
     """How many of ``rows`` have ``outer_field`` equal to the outer row (0 for none)."""
     counted_rows = (
         rows.filter(**{outer_field: OuterRef("pk")})
@@ -21,7 +35,7 @@ def subquery_count(rows, outer_field, counted="pk", distinct=False):
     return Coalesce(Subquery(counted_rows, output_field=IntegerField()), 0)
 
 
-def yes_if_positive(count_name):
+def yes_if_positive(count_name: str) -> Case:
     """ "yes" or "no", the value of the yes/no filters and facets, from a count."""
     return Case(
         When(**{f"{count_name}__gt": 0}, then=Value("yes")),

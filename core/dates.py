@@ -7,6 +7,7 @@ known. Nothing reads the day of a month-precise date.
 
 import datetime
 import re
+from typing import overload
 
 from django.db import models
 from django.utils import formats
@@ -19,17 +20,25 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
-_ORDER = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
+_ORDER: dict[str, int] = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
 
 
-def coarser_precision(*precisions):
+def coarser_precision(*precisions: str | None) -> str:
     """The least precise of the given precisions (None is ignored): two partial dates
     are compared at the precision both are known to."""
     known = [p for p in precisions if p]
     return max(known, key=lambda p: _ORDER[p], default=DatePrecision.DAY)
 
 
-def truncate(value, precision):
+@overload
+def truncate(value: datetime.date, precision: str | None) -> datetime.date: ...
+
+
+@overload
+def truncate(value: None, precision: str | None) -> None: ...
+
+
+def truncate(value: datetime.date | None, precision: str | None) -> datetime.date | None:
     """The first day of the period a partial date names."""
     if value is None:
         return None
@@ -40,7 +49,9 @@ def truncate(value, precision):
     return value
 
 
-def format_partial_date(value, precision=DatePrecision.DAY):
+def format_partial_date(
+    value: datetime.date | None, precision: str | None = DatePrecision.DAY
+) -> str:
     """ "June 2014" for a month-precise date, "2014" for a year-precise one."""
     if value is None:
         return ""
@@ -51,7 +62,9 @@ def format_partial_date(value, precision=DatePrecision.DAY):
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def iso_partial_date(value, precision=DatePrecision.DAY):
+def iso_partial_date(
+    value: datetime.date | None, precision: str | None = DatePrecision.DAY
+) -> str | None:
     """ISO 8601 reduced precision: 2014-06 or 2014; for downloads and the API."""
     if value is None:
         return None
@@ -65,7 +78,9 @@ def iso_partial_date(value, precision=DatePrecision.DAY):
 _ISO_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-def parse_iso_partial_date(text):
+def parse_iso_partial_date(
+    text: str | datetime.date | None,
+) -> tuple[datetime.date | None, DatePrecision]:
     """``(date, precision)`` from what ``iso_partial_date`` writes (``2014-06-19``,
     ``2014-06``, ``2014``); ``(None, DAY)`` for an empty value. Raises ``ValueError``
     with a message for a reader otherwise."""

@@ -71,7 +71,7 @@ COUNTRY_CODES = sorted(code for code, _name in countries)
 
 
 @cache
-def country_subregions():
+def country_subregions() -> dict[str, str]:
     """{ISO code: sub-region slug} for every country M49 places in a sub-region.
 
     Antarctica is in none. Built on first use: the M49 table takes a tenth of a
@@ -79,7 +79,7 @@ def country_subregions():
     """
     import django_countries_hdx  # noqa: PLC0415 -- a tenth of a second, only when asked
 
-    table = {}
+    table: dict[str, str] = {}
     for code in COUNTRY_CODES:
         data = django_countries_hdx.get_country_data(code) or {}
         m49 = data.get("Sub-region Code")
@@ -90,22 +90,22 @@ def country_subregions():
     return table
 
 
-def _code(country):
+def _code(country: object) -> str:
     # A model's CountryField gives a Country object; filters and values() give text.
     return str(getattr(country, "code", country) or "").upper()
 
 
-def country_name(code):
+def country_name(code: object) -> str:
     """The country's name in the reader's language (the code if there is none)."""
     code = _code(code)
     return str(countries.name(code) or code)
 
 
-def subregion_of(code):
+def subregion_of(code: object) -> str:
     return country_subregions().get(_code(code), "")
 
 
-def region_of(code):
+def region_of(code: object) -> str:
     subregion = subregion_of(code)
     return SUBREGIONS[subregion][0] if subregion else ""
 

@@ -14,21 +14,22 @@ from django.utils.translation import get_language
 TRANSLATED_LANGUAGES = ("es", "fr")
 
 
-def current_language():
+def current_language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def localized(obj, field):
+def localized(obj: object, field: str) -> str:
     """``obj.<field>_<lang>`` for the active language, falling back to ``obj.<field>``."""
     language = current_language()
     if language in TRANSLATED_LANGUAGES:
-        value = getattr(obj, f"{field}_{language}", "")
+        value: str = getattr(obj, f"{field}_{language}", "")
         if value:
             return value
-    return getattr(obj, field)
+    english: str = getattr(obj, field)
+    return english
 
 
-def localized_expression(path):
+def localized_expression(path: str) -> F | Coalesce:
     """The same rule inside a query, for an ORM path such as ``themes__name``."""
     language = current_language()
     if language in TRANSLATED_LANGUAGES:

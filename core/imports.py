@@ -9,7 +9,10 @@ every row back. An import never writes a workflow field (a model's
 its values, a new one gets the defaults (a new commitment is a draft).
 """
 
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -18,10 +21,11 @@ from core.dates import iso_partial_date, parse_iso_partial_date
 from core.listing import LIST_SEPARATOR, csv_safe, csv_unescape
 
 
-class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
+# django-import-export has no types: its classes are Any to mypy.
+class SlugForeignKeyWidget(widgets.ForeignKeyWidget):  # type: ignore[misc]
     """A foreign key named by slug (or another unique field); unknown values are errors."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
@@ -31,14 +35,16 @@ class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
             ) from None
 
 
-class SlugManyToManyWidget(widgets.ManyToManyWidget):
+class SlugManyToManyWidget(widgets.ManyToManyWidget):  # type: ignore[misc]
     """Several related records named by slug, separated by ``;`` as in the public
     downloads (so a downloaded file imports again); unknown ones are errors."""
 
-    def __init__(self, model, field="slug", separator=";", **kwargs):
+    def __init__(
+        self, model: type[models.Model], field: str = "slug", separator: str = ";", **kwargs: Any
+    ) -> None:
         super().__init__(model, separator=separator, field=field, **kwargs)
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         found = super().clean(value, row, **kwargs)
         if not value:
             return found
@@ -52,60 +58,60 @@ class SlugManyToManyWidget(widgets.ManyToManyWidget):
             )
         return found
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         if value is None:
             return ""
         return LIST_SEPARATOR.join(str(getattr(v, self.field)) for v in value.all())
 
 
-class PartialDateField(fields.Field):
+class PartialDateField(fields.Field):  # type: ignore[misc]
     """A date known to the day, the month or the year, read and written as the public
     downloads write it (``2016-06-19``, ``2016-06``, ``2016``): the date and its
     precision are set together, so a downloaded file imports again unchanged."""
 
-    def __init__(self, attribute, precision_attribute, **kwargs):
+    def __init__(self, attribute: str, precision_attribute: str, **kwargs: Any) -> None:
         kwargs.setdefault("column_name", attribute)
         super().__init__(attribute=attribute, **kwargs)
         self.precision_attribute = precision_attribute
 
-    def clean(self, row, **kwargs):
+    def clean(self, row: Any, **kwargs: Any) -> Any:
         return parse_iso_partial_date(row[self.column_name])
 
-    def save(self, instance, row, is_m2m=False, **kwargs):
+    def save(self, instance: Any, row: Any, is_m2m: bool = False, **kwargs: Any) -> None:
         if self.readonly:
             return
         value, precision = self.clean(row)
         setattr(instance, self.attribute, value)
         setattr(instance, self.precision_attribute, precision)
 
-    def export(self, instance, **kwargs):
+    def export(self, instance: Any, **kwargs: Any) -> str:
         value = getattr(instance, self.attribute)
         return iso_partial_date(value, getattr(instance, self.precision_attribute)) or ""
 
 
-class CuratedResource(resources.ModelResource):
+class CuratedResource(resources.ModelResource):  # type: ignore[misc]
     """All or nothing, with the records' own rules (``full_clean``) checked per row."""
 
     #: Workflow values of a record the import creates, where they differ from the
     #: model's defaults.
-    new_workflow_values = {}
+    new_workflow_values: dict[str, Any] = {}
 
-    def export_field(self, field, instance, **kwargs):
+    def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         # Staff write titles and texts that curators then open in a spreadsheet: a
         # cell starting like a formula is exported as text, as on the public downloads.
-        return csv_safe(super().export_field(field, instance, **kwargs))
+        return csv_safe(super().export_field(field, instance, **kwargs))  # type: ignore[no-untyped-call]
 
-    def before_import_row(self, row, **kwargs):
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
         # Cells written through csv_safe (our downloads and exports) come back as
         # they were, so a downloaded file imports unchanged.
         for key, value in row.items():
-            row[key] = csv_unescape(value)
+            row[key] = csv_unescape(value)  # type: ignore[no-untyped-call]
         super().before_import_row(row, **kwargs)
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         # Many-to-many values are normally read only after the row is saved; check
         # them first so that an unknown slug is reported like any other bad value.
-        errors = {}
+        errors: dict[str, Any] = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
@@ -120,7 +126,7 @@ class CuratedResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def keep_workflow_fields(self, instance):
+    def keep_workflow_fields(self, instance: models.Model) -> None:
         names = getattr(type(instance), "WORKFLOW_FIELDS", ())
         if not names:
             return
@@ -128,7 +134,8 @@ class CuratedResource(resources.ModelResource):
         if instance.pk is not None:
             current = type(instance)._default_manager.filter(pk=instance.pk).first()
         for name in names:
-            field = instance._meta.get_field(name)
+            # Workflow fields are the model's own columns.
+            field = cast("models.Field[Any, Any]", instance._meta.get_field(name))
             if current is not None:
                 value = getattr(current, field.attname)
             else:
@@ -137,14 +144,14 @@ class CuratedResource(resources.ModelResource):
 
     def import_data(
         self,
-        dataset,
-        dry_run=False,
-        raise_errors=False,
-        use_transactions=None,
-        collect_failed_rows=False,
-        rollback_on_validation_errors=False,
-        **kwargs,
-    ):
+        dataset: Any,
+        dry_run: bool = False,
+        raise_errors: bool = False,
+        use_transactions: bool | None = None,
+        collect_failed_rows: bool = False,
+        rollback_on_validation_errors: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         if dataset.headers is None:
             # tablib reads a file whose first line is blank as one with no column
             # names, and import-export then fails on every row (a 500).

@@ -28,16 +28,21 @@ entry, no mark.
 
 import datetime
 import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.models import LoadedRecord
 
+# A record's loaded fields as JSON holds them: {field name: value}.
+Snapshot = dict[str, Any]
 
-def _plain(value):
+
+def _plain(value: object) -> object:
     """A JSON-comparable form of a field value."""
     if isinstance(value, models.Model):
         return value.pk
@@ -46,30 +51,45 @@ def _plain(value):
     return value
 
 
+def _loaded_field(model: type[models.Model] | models.Model, name: str) -> "models.Field[Any, Any]":
+    # A loader sets the model's own fields (and many-to-many ones), never a reverse
+    # relation or a generic foreign key.
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
 @dataclass
 class Outcome:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    adopted: list = field(default_factory=list)
-    kept: list = field(default_factory=list)
-    overwritten: list = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
 
     @property
-    def written(self):
+    def written(self) -> int:
         return len(self.created) + len(self.updated) + len(self.overwritten)
 
 
 class RecordLoader:
     """Writes records for one loader command; see the module docstring for the rules."""
 
-    def __init__(self, name, *, reset=False, say=None):
+    def __init__(
+        self, name: str, *, reset: bool = False, say: Callable[[str], object] | None = None
+    ) -> None:
         self.name = name
         self.reset = reset
         self.say = say or (lambda line: None)
         self.outcome = Outcome()
         self.marks = {mark.key: mark for mark in LoadedRecord.objects.filter(loader=name)}
 
-    def record(self, model, key, lookup, values, m2m=None):
+    def record(
+        self,
+        model: type[models.Model],
+        key: str,
+        lookup: Mapping[str, Any],
+        values: Mapping[str, Any],
+        m2m: Mapping[str, Iterable[models.Model]] | None = None,
+    ) -> Any:
         """Create, update or leave alone the record ``key``; returns it (None if deleted).
 
         ``lookup`` finds the record the first time; afterwards it is found by the primary
@@ -124,33 +144,34 @@ class RecordLoader:
 
     # Reading ----------------------------------------------------------------------
 
-    def _snapshot(self, obj, wanted):
-        now = {}
+    def _snapshot(self, obj: models.Model, wanted: Iterable[str]) -> Snapshot:
+        now: Snapshot = {}
         for name in wanted:
-            model_field = obj._meta.get_field(name)
+            model_field = _loaded_field(obj, name)
             if model_field.many_to_many:
                 now[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
             else:
                 now[name] = self._value(obj, name, getattr(obj, model_field.attname))
         # Through JSON, as the mark is stored, so that both sides compare alike.
-        return json.loads(json.dumps(now))
+        stored: Snapshot = json.loads(json.dumps(now))
+        return stored
 
-    def _value(self, model, name, value):
-        model_field = model._meta.get_field(name)
+    def _value(self, model: type[models.Model] | models.Model, name: str, value: object) -> object:
+        model_field = _loaded_field(model, name)
         if isinstance(value, models.Model) or model_field.is_relation:
             return _plain(value)
         # As the database would hold it: a field type that wraps its value in an object
         # (a country, say) compares by what it stores.
         return _plain(model_field.get_prep_value(value))
 
-    def _differences(self, now, then, then_word):
+    def _differences(self, now: Snapshot, then: Snapshot, then_word: str) -> str:
         parts = []
         for name in sorted(now):
             if now[name] != then.get(name):
                 parts.append(f"{name}: now {now[name]!r}, {then_word} {then.get(name)!r}")
         return "; ".join(parts)
 
-    def _never_saved_by_a_person(self, obj):
+    def _never_saved_by_a_person(self, obj: models.Model) -> bool:
         history = getattr(obj, "history", None)
         if history is None:
             return False
@@ -158,14 +179,32 @@ class RecordLoader:
 
     # Writing ----------------------------------------------------------------------
 
-    def _create(self, model, key, lookup, values, m2m, wanted, content_type):
+    def _create(
+        self,
+        model: type[models.Model],
+        key: str,
+        lookup: Mapping[str, Any],
+        values: Mapping[str, Any],
+        m2m: Mapping[str, Iterable[models.Model]],
+        wanted: Snapshot,
+        content_type: ContentType,
+    ) -> models.Model:
         obj = model(**{**lookup, **values})
         self._save(obj, m2m)
         self._mark(key, obj, self._checked(obj, wanted, key), content_type)
         self.outcome.created.append(f"{model._meta.verbose_name} «{key}»")
         return obj
 
-    def _update(self, obj, key, values, m2m, wanted, content_type, counted=True):
+    def _update(
+        self,
+        obj: models.Model,
+        key: str,
+        values: Mapping[str, Any],
+        m2m: Mapping[str, Iterable[models.Model]],
+        wanted: Snapshot,
+        content_type: ContentType,
+        counted: bool = True,
+    ) -> models.Model:
         for name, value in values.items():
             setattr(obj, name, value)
         self._save(obj, m2m)
@@ -174,14 +213,15 @@ class RecordLoader:
             self.outcome.updated.append(f"{obj._meta.verbose_name} «{key}»")
         return obj
 
-    def _save(self, obj, m2m):
+    def _save(self, obj: models.Model, m2m: Mapping[str, Iterable[models.Model]]) -> None:
         obj.full_clean()
-        obj._change_reason = self.name  # shown in the record's history in the admin
+        # Shown in the record's history in the admin (django-simple-history reads it).
+        obj._change_reason = self.name  # type: ignore[attr-defined]
         obj.save()
         for name, related in m2m.items():
             getattr(obj, name).set(related)
 
-    def _checked(self, obj, wanted, key):
+    def _checked(self, obj: models.Model, wanted: Snapshot, key: str) -> Snapshot:
         """The values as stored; a value the model rewrites on save (a date truncated to
         its precision) would make every later load see a change, so it is refused."""
         stored = self._snapshot(obj, wanted)
@@ -192,7 +232,9 @@ class RecordLoader:
             )
         return stored
 
-    def _mark(self, key, obj, values, content_type):
+    def _mark(
+        self, key: str, obj: models.Model, values: Snapshot, content_type: ContentType
+    ) -> None:
         mark = self.marks.get(key)
         if mark is None:
             mark = LoadedRecord(loader=self.name, key=key)
@@ -204,10 +246,10 @@ class RecordLoader:
 
     # Saying -----------------------------------------------------------------------
 
-    def _keep(self, label, why):
+    def _keep(self, label: str, why: str) -> None:
         self.outcome.kept.append(label)
         self.say(f"Left alone: {label}, {why}.")
 
-    def _overwrite(self, label, what):
+    def _overwrite(self, label: str, what: str) -> None:
         self.outcome.overwritten.append(label)
         self.say(f"Overwriting: {label}, {what}.")

@@ -1,4 +1,6 @@
-from typing import Any
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Any, Self
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
@@ -26,7 +28,8 @@ class SourcedModel(models.Model):
         abstract = True
 
 
-class UpdatedAtField(models.DateTimeField):
+# Not subscripted: Django's fields are generic for mypy only (without django-stubs-ext).
+class UpdatedAtField(models.DateTimeField):  # type: ignore[type-arg]
     """``auto_now``, except on a save marked ``_keep_updated_at``.
 
     A change proposed to a published record waits for review: the public still sees
@@ -34,12 +37,12 @@ class UpdatedAtField(models.DateTimeField):
     updated" order) must not move until the change is accepted.
     """
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         if not add and getattr(model_instance, "_keep_updated_at", False):
             return getattr(model_instance, self.attname)
         return super().pre_save(model_instance, add)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Any, Any]:
         # A plain DateTimeField to the migrations: the column is the same.
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DateTimeField", args, kwargs
@@ -81,7 +84,7 @@ class VersionedModel(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     #: The version an editor loaded; the next save writes only over that version.
-    expected_version = None
+    expected_version: int | None = None
 
     class Meta:
         abstract = True
@@ -100,23 +103,31 @@ class VersionedModel(models.Model):
             self._numbering_version = False
         self.expected_version = None
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+    def _do_update(
+        self,
+        base_qs: models.QuerySet[Self],
+        using: str | None,
+        pk_val: Any,
+        values: Collection[tuple[Any, type[models.Model] | None, Any]],
+        update_fields: Iterable[str] | None,
+        forced_update: bool,
+    ) -> bool:
         if not getattr(self, "_numbering_version", False):
             return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
         field = self._meta.get_field("version")
-        values = [value for value in values if value[0] is not field]
+        kept = [value for value in values if value[0] is not field]
         expected = self.expected_version
         if expected is None:
-            values.append((field, None, F("version") + 1))
+            kept.append((field, None, F("version") + 1))
             updated = super()._do_update(
-                base_qs, using, pk_val, values, update_fields, forced_update
+                base_qs, using, pk_val, kept, update_fields, forced_update
             )
             if updated:
                 self.version = base_qs.filter(pk=pk_val).values_list("version", flat=True).get()
             return updated
-        values.append((field, None, expected + 1))
+        kept.append((field, None, expected + 1))
         if super()._do_update(
-            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
+            base_qs.filter(version=expected), using, pk_val, kept, update_fields, forced_update
         ):
             self.version = expected + 1
             return True
@@ -152,7 +163,7 @@ class LoadedRecord(models.Model):
             models.UniqueConstraint(fields=["loader", "key"], name="unique_loaded_record_key")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.loader}: {self.key}"
 
 
@@ -172,30 +183,30 @@ class DataVersion(models.Model):
         verbose_name = _("data version")
         verbose_name_plural = _("data versions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.value)
 
     @classmethod
-    def current(cls, using=None):
+    def current(cls, using: str | None = None) -> int:
         """The counter's value (0 before the first write)."""
         manager = cls.objects.db_manager(using)
         return manager.filter(pk=1).values_list("value", flat=True).first() or 0
 
     @classmethod
-    def bump(cls, using=None):
+    def bump(cls, using: str | None = None) -> None:
         manager = cls.objects.db_manager(using)
         if not manager.filter(pk=1).update(value=F("value") + 1):
             manager.get_or_create(pk=1, defaults={"value": 1})
 
 
-class OutgoingEmailQuerySet(models.QuerySet):
-    def unsent(self):
+class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
+    def unsent(self) -> Self:
         return self.filter(sent_at__isnull=True)
 
-    def due(self, now):
+    def due(self, now: datetime) -> Self:
         return self.unsent().filter(next_attempt_at__lte=now)
 
-    def failing(self):
+    def failing(self) -> Self:
         return self.unsent().filter(attempts__gt=0)
 
 
@@ -235,11 +246,11 @@ class OutgoingEmail(models.Model):
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at", "-pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.subject
 
     @property
-    def status(self):
+    def status(self) -> "OutgoingEmail.Status":
         if self.sent_at:
             return self.Status.SENT
         return self.Status.FAILING if self.attempts else self.Status.QUEUED

@@ -6,19 +6,22 @@ scope), built on this.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser, User
 
 CURATORS_GROUP = "Curators"
 CITY_STAFF_GROUP = "City staff"
 
 
-def is_curator(user: User | AnonymousUser) -> bool:
+def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Curators (the secretariat) see and change every record."""
     if not user.is_authenticated:
         return False
+    # The site's user model is django.contrib.auth's User (no AUTH_USER_MODEL).
+    user = cast("User", user)
     if user.is_superuser:
         return True
     cached: bool | None = getattr(user, "_is_curator", None)

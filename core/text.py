@@ -2,7 +2,7 @@
 
 import markdown
 import nh3
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6",
@@ -12,7 +12,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
 
-def render_markdown(text):
+def render_markdown(text: str | None) -> SafeString:
     """Markdown to HTML with everything outside a small safe list stripped."""
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
     cleaned = nh3.clean(

@@ -1,3 +1,5 @@
+from typing import Any, Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -28,11 +30,11 @@ class Theme(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.localized_name
 
     @property
-    def localized_name(self):
+    def localized_name(self) -> str:
         """The name in the active language (English when no translation is given)."""
         return localized(self, "name")
 
@@ -65,19 +67,19 @@ class Framework(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("framework")
         verbose_name_plural = _("frameworks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.localized_name
 
     @property
-    def localized_name(self):
+    def localized_name(self) -> str:
         """The name in the active language (English when no translation is given)."""
         return localized(self, "name")
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("frameworks:detail", args=[self.code])
 
     @property
-    def adopted_display(self):
+    def adopted_display(self) -> str:
         return format_partial_date(self.adopted_on, self.adopted_precision)
 
 
@@ -114,20 +116,20 @@ class FrameworkItem(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("framework item")
         verbose_name_plural = _("framework items")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} – {self.localized_title}"
 
     @property
-    def localized_title(self):
+    def localized_title(self) -> str:
         """The title in the active language (English when no translation is given)."""
         return localized(self, "title")
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("frameworks:detail", args=[self.framework.code]) + f"#item-{self.code}"
 
 
-class ForumQuerySet(models.QuerySet):
-    def latest_first(self):
+class ForumQuerySet(models.QuerySet["Forum"]):
+    def latest_first(self) -> Self:
         return self.order_by("-start_date", "-edition")
 
 
@@ -156,10 +158,10 @@ class Forum(SourcedModel, TimestampedModel, VersionedModel):
         help_text=_("How much of the date the source gives: June 2014 is month precision."),
     )
     summary = models.TextField(_("summary"), blank=True)
-    cities = models.ManyToManyField(
+    cities: "models.ManyToManyField[City, ForumParticipation]" = models.ManyToManyField(
         City, through="ForumParticipation", related_name="forums", verbose_name=_("cities")
     )
-    partners = models.ManyToManyField(
+    partners: "models.ManyToManyField[Organization, ForumPartner]" = models.ManyToManyField(
         Organization, through="ForumPartner", related_name="forums", verbose_name=_("partners")
     )
     history = HistoricalRecords()
@@ -178,25 +180,25 @@ class Forum(SourcedModel, TimestampedModel, VersionedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("forums:detail", args=[self.slug])
 
     @property
-    def dates_display(self):
+    def dates_display(self) -> str:
         start = format_partial_date(self.start_date, self.date_precision)
         if self.end_date and self.end_date != self.start_date:
             return f"{start} – {format_partial_date(self.end_date, self.date_precision)}"
         return start
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.start_date = truncate(self.start_date, self.date_precision)
         self.year = self.start_date.year
         super().save(*args, **kwargs)
@@ -224,7 +226,7 @@ class ForumParticipation(SourcedModel):
         verbose_name_plural = _("participating cities")
         constraints = [models.UniqueConstraint(fields=["forum", "city"], name="unique_forum_city")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.city} at {self.forum} ({self.get_role_display()})"
 
 
@@ -256,11 +258,11 @@ class ForumPartner(SourcedModel):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.organization} ({self.get_role_display()})"
 
 
-def validate_pdf(upload):
+def validate_pdf(upload: Any) -> None:
     """Only a real, reasonably sized PDF: checks the size and the file's magic bytes."""
     if upload.size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -328,7 +330,7 @@ class OutcomeDocument(SourcedModel, TimestampedModel, VersionedModel):
         blank=True,
         verbose_name=_("framework items"),
     )
-    endorsing_cities = models.ManyToManyField(
+    endorsing_cities: "models.ManyToManyField[City, Endorsement]" = models.ManyToManyField(
         City,
         through="Endorsement",
         related_name="endorsed_documents",
@@ -341,21 +343,21 @@ class OutcomeDocument(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("outcome document")
         verbose_name_plural = _("outcome documents")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("outcomes:detail", args=[self.slug])
 
     @property
-    def adopted_display(self):
+    def adopted_display(self) -> str:
         return format_partial_date(self.adopted_on, self.adopted_precision)
 
     @property
-    def year(self):
+    def year(self) -> int | None:
         return self.adopted_on.year if self.adopted_on else None
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.adopted_on = truncate(self.adopted_on, self.adopted_precision)
         super().save(*args, **kwargs)
 
@@ -382,7 +384,7 @@ class Clause(models.Model):
             models.UniqueConstraint(fields=["document", "number"], name="unique_clause_number")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.document} § {self.number}"
 
 
@@ -414,20 +416,20 @@ class Endorsement(models.Model):
             models.UniqueConstraint(fields=["document", "city"], name="unique_endorsement")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.city} endorsed {self.document}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.endorsed_on = truncate(self.endorsed_on, self.endorsed_precision)
         super().save(*args, **kwargs)
 
     @property
-    def endorsed_display(self):
+    def endorsed_display(self) -> str:
         return format_partial_date(self.endorsed_on, self.endorsed_precision)
 
 
-class FigureClaimQuerySet(models.QuerySet):
-    def side_by_side(self):
+class FigureClaimQuerySet(models.QuerySet["FigureClaim"]):
+    def side_by_side(self) -> Self:
         """Figures grouped by what they count, each with its source, for pages that
         show sources that disagree next to each other."""
         return self.select_related("forum", "outcome_document").order_by(
@@ -527,24 +529,24 @@ class FigureClaim(SourcedModel, TimestampedModel, VersionedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.subject}: {self.value_display} {self.get_counted_display()}"
 
     @property
-    def subject(self):
+    def subject(self) -> "Forum | OutcomeDocument | None":
         return self.forum or self.outcome_document
 
     @property
-    def value_display(self):
+    def value_display(self) -> str:
         if self.qualifier == self.Qualifier.EXACT:
             return f"{self.value}"
         return f"{self.get_qualifier_display()} {self.value}"
 
     @property
-    def as_of_display(self):
+    def as_of_display(self) -> str:
         return format_partial_date(self.as_of, self.as_of_precision)
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if (self.forum_id is None) == (self.outcome_document_id is None):
             raise ValidationError(
@@ -555,18 +557,18 @@ class FigureClaim(SourcedModel, TimestampedModel, VersionedModel):
                 {"source_url": _("Give the source of the figure (a link or a citation).")}
             )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.as_of = truncate(self.as_of, self.as_of_precision)
         super().save(*args, **kwargs)
 
 
-class GoodPracticeQuerySet(models.QuerySet):
-    def public(self):
+class GoodPracticeQuerySet(models.QuerySet["GoodPractice"]):
+    def public(self) -> Self:
         """Every good practice is public (curators enter them): the rows the list, its
         downloads, its feed and the API start from."""
         return self.with_replication().select_related("city", "forum")
 
-    def with_replication(self):
+    def with_replication(self) -> Self:
         """Annotates ``replication_count`` and ``replicated`` ("yes" or "no"), which the
         list's sort, its ``replicated`` filter and facet, the downloads and the API read.
         A subquery, not a join: the list's filters join themes, which would multiply a
@@ -599,7 +601,7 @@ class GoodPractice(SourcedModel, TimestampedModel, VersionedModel):
     themes = models.ManyToManyField(
         Theme, related_name="good_practices", blank=True, verbose_name=_("themes")
     )
-    replicated_by = models.ManyToManyField(
+    replicated_by: "models.ManyToManyField[City, Replication]" = models.ManyToManyField(
         City, through="Replication", related_name="replicated_practices", blank=True
     )
     history = HistoricalRecords(m2m_fields=[themes])
@@ -611,10 +613,10 @@ class GoodPractice(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name = _("good practice")
         verbose_name_plural = _("good practices")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("practices:detail", args=[self.slug])
 
 
@@ -633,10 +635,10 @@ class Replication(models.Model):
             models.UniqueConstraint(fields=["practice", "city"], name="unique_replication")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.city} replicated {self.practice}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.practice_id and self.city_id and self.practice.city_id == self.city_id:
             raise ValidationError({"city": _("A city cannot replicate its own practice.")})

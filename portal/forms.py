@@ -266,7 +266,9 @@ class CommitmentImportForm(PortalForm, forms.Form):
 class ConfirmImportForm(forms.Form):
     """The file the person previewed, signed so that what is applied is what they saw."""
 
-    data = forms.CharField(widget=forms.HiddenInput)
+    # Named like Form.data (the submitted values), which a declared field replaces only
+    # in the form's fields, not as an attribute: mypy cannot tell the two apart.
+    data = forms.CharField(widget=forms.HiddenInput)  # type: ignore[assignment]
 
     max_age = 60 * 60
 

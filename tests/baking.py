@@ -16,7 +16,9 @@ import itertools
 from django.db import models
 from model_bakery.baker import Baker
 
-_sequences = collections.defaultdict(lambda: itertools.count(1000))
+_sequences: "dict[tuple[str, str], itertools.count[int]]" = collections.defaultdict(
+    lambda: itertools.count(1000)
+)
 
 
 def next_unique_number(field):

@@ -102,7 +102,7 @@ def _build_path(pattern, segment_values):
 
 class Counter:
     requests = 0
-    patterns = set()
+    patterns: set[str] = set()
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -342,7 +342,7 @@ def test_the_pages_carry_a_csrf_token_in_every_form(client, world, barcelona_sta
 
 ADMIN_PERSONAS = ["anonymous", "barcelona_staff", "flagged_barcelona_staff", "curator"]
 # Admin URLs that are not pages of a record or a list, each with how it is reached.
-ADMIN_SITE_URLS = {
+ADMIN_SITE_URLS: dict[str, list[str]] = {
     "index": [],
     "password_change": [],
     "password_change_done": [],

@@ -1,7 +1,7 @@
 """Times public pages through Django's full stack (django.test.Client: every middleware,
 the real database, templates) and prints the median of N requests per URL.
 
-    MAYORALFORUM_LOCAL=1 DATABASE_URL=... .venv/bin/python bench/pages.py \\
+    MAYORALFORUM_LOCAL=1 DATABASE_URL=... .venv/bin/python bench/page_times.py \\
         --runs 20 "/commitments/?status=in_progress&region=europe" "/search/?q=housing"
 
 Run it against a database filled by ``manage.py generatedata``. One warm-up request per
