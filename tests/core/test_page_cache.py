@@ -130,12 +130,16 @@ def test_an_accepted_change_shows_at_once(client, barcelona, barcelona_staff, cu
 def test_a_verified_update_shows_at_once(client, barcelona, barcelona_staff, curator):
     commitment = builders.commitment(barcelona, status="in_progress")
     update = services.add_progress_update(
-        commitment, barcelona_staff, date=timezone.localdate(), text="Half done", percent=50
+        commitment=commitment,
+        user=barcelona_staff,
+        date=timezone.localdate(),
+        text="Half done",
+        percent=50,
     )
     url = commitment.get_absolute_url()
     _kept(client, url)
     before = client.get(url).content
-    services.verify_update(update, curator)
+    services.verify_update(update=update, user=curator)
     response = client.get(url)
     assert response["X-Cache"] == "miss"
     assert response.content != before
@@ -147,8 +151,8 @@ def test_a_confirmed_transfer_shows_at_once(client, barcelona, quito, barcelona_
         barcelona, quito, pledged=100, signed_on=datetime.date(2020, 1, 1)
     )
     transfer = services.record_transfer(
-        agreement,
-        barcelona_staff,
+        agreement=agreement,
+        user=barcelona_staff,
         date=timezone.localdate(),
         people=40,
         reported_by_city=barcelona,
@@ -156,7 +160,7 @@ def test_a_confirmed_transfer_shows_at_once(client, barcelona, quito, barcelona_
     url = agreement.get_absolute_url()
     _kept(client, url)
     before = client.get(url).content
-    services.confirm_transfer(transfer, quito_staff, quito)
+    services.confirm_transfer(transfer=transfer, user=quito_staff, city=quito)
     response = client.get(url)
     assert response["X-Cache"] == "miss"
     assert response.content != before  # the 40 people now count as relocated
