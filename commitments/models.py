@@ -251,14 +251,6 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
             models.Index(fields=["publication_state", "status"]),
             models.Index(fields=["publication_state", "-updated_at"]),
             models.Index(fields=["target_date"]),
-            # The public list's default order (recently published first): its first
-            # page and its page 100 read the index instead of sorting every row.
-            models.Index(
-                F("published_at").desc(nulls_last=True),
-                F("id").desc(),
-                name="commitment_published_order",
-                condition=Q(publication_state="published"),
-            ),
         ]
         constraints = [
             models.CheckConstraint(
