@@ -4,7 +4,7 @@ A bad value is answered 400 with the field errors as JSON: ``DjangoFilterBackend
 raises a ``ValidationError`` when the FilterSet is not valid.
 """
 
-from django_filters import ModelMultipleChoiceFilter, MultipleChoiceFilter
+from django_filters import ModelMultipleChoiceFilter, MultipleChoiceFilter, utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import build_array_type, build_basic_type, build_parameter_type
@@ -12,13 +12,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from core.filters import FIRST_YEAR, LAST_YEAR, SearchFilter, TrueFalseFilter, YearFilter
+from core.listing import filtered_rows
 from core.search import MAX_QUERY_LENGTH
 
 REPEAT = "Repeat the parameter for several values (any of them)."
 
 
 class PublicFilterBackend(DjangoFilterBackend):
-    """Filters a list with the FilterSet of its public page (``filterset_class``)."""
+    """Filters a list with the FilterSet of its public page (``filterset_class``),
+    the way the page does (``core.listing.filtered_rows``): no ``SELECT DISTINCT``
+    over every column, which at 1M commitments took seconds to sort and to count."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        return filtered_rows(filterset)
 
 
 class PublicFilterExtension(DjangoFilterExtension):

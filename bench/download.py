@@ -33,21 +33,27 @@ def _rss_mb():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="+")
+    parser.add_argument("--rows", type=int, default=0, help="stop after this many rows")
     args = parser.parse_args()
     client = Client()
     for url in args.urls:
         before = _rss_mb()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get(url)
         assert response.status_code == 200 and response.streaming, response.status_code
         size = lines = 0
         for chunk in response.streaming_content:
             size += len(chunk)
             lines += chunk.count(b"\n")
+            if args.rows and lines > args.rows:
+                response.close()
+                break
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         rows = lines - 1 if "csv" in url else lines - 2  # header; "[" and "]"
         print(
             f"{rows:>9,} rows  {seconds:6.1f} s  {rows / seconds:9,.0f} rows/s  "
+            f"(CPU of this process {cpu:.1f} s: {rows / cpu:,.0f} rows per CPU-second)  "
             f"{size / 1e6:7.1f} MB  peak RSS {_rss_mb():5.0f} MB (before {before:.0f})  {url}"
         )
 

@@ -224,6 +224,8 @@ async def _load(host, port, urls, clients, seconds):
     )
     elapsed = time.perf_counter() - started
     latencies.sort()
+    if not latencies:
+        return 0, 0, 0, len(errors)
     p = lambda q: latencies[min(len(latencies) - 1, int(len(latencies) * q))]  # noqa: E731
     return len(latencies) / elapsed, p(0.5), p(0.99), len(errors)
 
@@ -239,12 +241,10 @@ def load(db, port, redis_url, clients, seconds, workers, threads):
         start_new_session=True,
     )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                asyncio.run(_load("127.0.0.1", port, ["/healthz"], 1, 0.2))
+        for _ in range(200):
+            if asyncio.run(_load("127.0.0.1", port, ["/healthz"], 1, 0.2))[0]:
                 break
-            except OSError:
-                time.sleep(0.3)
+            time.sleep(0.3)
         time.sleep(1)
         runs = [
             ("mixed public pages", LOAD_MIX),
@@ -279,6 +279,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--no-load", action="store_true")
+    parser.add_argument("--load-only", action="store_true")
     parser.add_argument("--port", type=int, default=8500)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=20)
@@ -287,6 +288,10 @@ def main():
     args = parser.parse_args()
 
     dbs = {size: build(args.prefix, size) for size in args.sizes}
+    if args.load_only:
+        args.sizes = args.sizes[:1]
+        return load(dbs[args.sizes[0]], args.port, args.redis, args.clients, args.seconds,
+                    args.workers, args.threads)  # fmt: skip
     results = {}
     for size, db in dbs.items():
         for mode in ("cold", "warm"):

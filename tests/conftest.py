@@ -57,6 +57,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         databases["replica"] = replica
 
 
+# Off from the start, not only in each test: tests/api/test_schema.py loads the schema
+# through the WSGI application at collection, with no database to read the version from.
+override_settings(PAGE_CACHE_SECONDS=0).enable()
+
+
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
     """The server's page cache is off unless a test turns it on (tests/core/
