@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("outcomes/", include("forums.outcome_urls")),
     path("practices/", include("forums.practice_urls")),
     path("frameworks/", include("forums.framework_urls")),
+    path("data/", include("opendata.urls")),
     path("", include("commitments.urls")),
     prefix_default_language=False,
 )
