@@ -42,3 +42,26 @@ def chart(name, records=None, level=3):
     (a filtered list), or the agreement whose transfers to chart."""
     function = CHARTS[name]
     return {"chart": function(records) if records is not None else function(), "level": level}
+
+
+@register.simple_tag
+def follow_url(listing_page):
+    """The Atom feed of a list page's current filters: ``{% follow_url listing as url %}``."""
+    from pages.list_feeds import follow_url as url_of
+
+    return url_of(listing_page)
+
+
+@register.simple_tag
+def embed_snippet(city):
+    """The <iframe> a city copies onto its own site to show its card."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    src = settings.SITE_URL.rstrip("/") + reverse("embed-city", args=[city.slug])
+    title = escape(city.name)
+    return (
+        f'<iframe src="{src}" title="{title} · Mayoral Forum" width="360" height="420" '
+        f'loading="lazy" style="border:0"></iframe>'
+    )
