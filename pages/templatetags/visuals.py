@@ -36,6 +36,13 @@ def home_charts(level=3):
     return {"charts": charts.home_charts(), "level": level}
 
 
+@register.inclusion_tag("includes/charts.html")
+def selection_charts(listing_page, level=3):
+    """The charts of a filtered list's current selection (commitments)."""
+    records = listing_page.page.paginator.object_list
+    return {"charts": charts.selection_charts(records, listing_page.state), "level": level}
+
+
 @register.inclusion_tag("includes/charts_chart.html")
 def chart(name, records=None, level=3):
     """One chart by name. ``records``: the queryset that narrows an agreements chart
