@@ -29,7 +29,8 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     def publish_view(self, request):
         if request.method != "POST":
-            return redirect("admin:opendata_release_changelist")
+            # Only a POST publishes; a GET shows the list and its button.
+            return self.changelist_view(request)
         if not self.has_add_permission(request):
             raise PermissionDenied
         try:
@@ -49,8 +50,9 @@ class ReleaseAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', release.get_absolute_url(), release)
 
     def add_view(self, request, form_url="", extra_context=None):
-        # A release is made from the record, never typed in: the button publishes it.
-        return redirect("admin:opendata_release_changelist")
+        # A release is made from the record, never typed in: the list's button
+        # publishes it, so "add" shows that list.
+        return self.changelist_view(request)
 
     def has_change_permission(self, request, obj=None):
         return False
