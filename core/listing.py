@@ -77,11 +77,19 @@ class Facet:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the downloads: a stable name and how to read it from a row."""
+    """One column of the downloads: a stable name and how to read it from a row.
+
+    ``type``, ``description`` and ``example`` document it in the data dictionary
+    (/data/) and in the descriptor of a data release; left empty, the dictionary
+    finds them under the column's name (see ``opendata.dictionary``).
+    """
 
     name: str
     value: Callable
     absolute_url: bool = False
+    type: str = ""
+    description: Any = ""
+    example: Any = None
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "pages",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Dated data releases (/data/releases/<date>/): files written once and never changed,
+# served by the site with a year's cache; keep this folder across deployments.
+RELEASES_ROOT = Path(env_str("RELEASES_ROOT", str(BASE_DIR / "var" / "releases")))
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from pages import embed, list_feeds
 from pages import feeds as page_feeds
 from pages import views as page_views
 
@@ -27,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("portal.account_urls")),
     path("portal/", include("portal.urls")),
     path("feeds/updates/", page_feeds.NetworkUpdatesFeed(), name="updates-feed"),
+    path("feeds/<slug:name>/", list_feeds.ListFeed(), name="list-feed"),
     # Before the cities/ include, so that this path is not read as a city's page.
     path("cities/<slug:slug>/feed/", page_feeds.CityUpdatesFeed(), name="city-updates-feed"),
     path("cities/", include("cities.urls")),
@@ -34,6 +36,8 @@ urlpatterns += i18n_patterns(
     path("outcomes/", include("forums.outcome_urls")),
     path("practices/", include("forums.practice_urls")),
     path("frameworks/", include("forums.framework_urls")),
+    path("data/", include("opendata.urls")),
+    path("embed/cities/<slug:slug>/", embed.city_card, name="embed-city"),
     path("", include("commitments.urls")),
     prefix_default_language=False,
 )

@@ -10,6 +10,7 @@ whatever the number of records.
 """
 
 from django.db.models import Count, Q
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
@@ -75,6 +76,16 @@ def _leader(rows, total):
     }
 
 
+def commitment_counts(records=None):
+    """Published commitments (of ``records``, a list's filtered queryset, if given)
+    per (status, region): the one definition, re-read plainly so that the list's
+    annotations and ordering do not disturb the counts."""
+    commitments = Commitment.objects.all()
+    if records is not None:
+        commitments = commitments.filter(pk__in=records.order_by().values("pk"))
+    return commitments.published_counts_by_status_and_region()
+
+
 def _totals_by(counts, position):
     totals = {}
     for row in counts:
@@ -112,9 +123,12 @@ def commitments_by_status(counts=None):
     )
 
 
-def commitments_by_theme():
-    """Published commitments per theme (a commitment may have several). One query."""
+def commitments_by_theme(records=None):
+    """Published commitments (of ``records`` if given) per theme (a commitment may
+    have several). One query."""
     published = Q(commitments__publication_state=Commitment.PublicationState.PUBLISHED)
+    if records is not None:
+        published &= Q(commitments__in=records.order_by().values("pk"))
     themes = (
         Theme.objects.annotate(count=Count("commitments", filter=published, distinct=True))
         .order_by("-count", "name")
@@ -459,3 +473,32 @@ def home_charts():
         by_city,
         forums_over_time(),
     ]
+
+
+def selection_charts(records, state=()):
+    """The charts of a filtered list of commitments: status, region and theme of
+    exactly ``records``. Each bar links to the same selection narrowed to its value,
+    so a chart's link reproduces it. Two queries."""
+    counts = commitment_counts(records)
+    found = [
+        commitments_by_status(counts),
+        commitments_by_region(counts),
+        commitments_by_theme(records),
+    ]
+    for chart in found:
+        chart["id"] = f"selection-{chart['id']}"
+        for row in chart["rows"]:
+            if row.get("url"):
+                row["url"] = _narrowed(row["url"], state)
+    if any(chart["rows"] for chart in found):
+        # Themes with no commitment in the selection are noise here.
+        found[2]["rows"] = [row for row in found[2]["rows"] if row["value"]]
+    return found
+
+
+def _narrowed(url, state):
+    """``url`` (a list link with one parameter) with the rest of the current filters."""
+    path, _sep, query = url.partition("?")
+    extra = QueryDict(query)
+    kept = [(key, value) for key, value in state if key not in extra]
+    return f"{path}?{urlencode(kept + list(extra.items()))}"

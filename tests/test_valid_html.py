@@ -171,6 +171,10 @@ def _public_pages(records):
         records["practice"].get_absolute_url(),
         records["framework"].get_absolute_url(),
         f"{records['framework'].get_absolute_url()}?answered=yes",
+        "/commitments/?more=city",  # every option of a top facet
+        "/data/",
+        "/fr/data/",
+        "/embed/cities/barcelona/",
         "/search/?q=barcelona",
         "/search/?q=",
         "/accounts/login/",

@@ -5,8 +5,12 @@
 """
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import escape
 
 from pages import charts, maps
+from pages.list_feeds import follow_url as url_of
 
 register = template.Library()
 
@@ -36,9 +40,33 @@ def home_charts(level=3):
     return {"charts": charts.home_charts(), "level": level}
 
 
+@register.inclusion_tag("includes/charts.html")
+def selection_charts(listing_page, level=3):
+    """The charts of a filtered list's current selection (commitments)."""
+    records = listing_page.page.paginator.object_list
+    return {"charts": charts.selection_charts(records, listing_page.state), "level": level}
+
+
 @register.inclusion_tag("includes/charts_chart.html")
 def chart(name, records=None, level=3):
     """One chart by name. ``records``: the queryset that narrows an agreements chart
     (a filtered list), or the agreement whose transfers to chart."""
     function = CHARTS[name]
     return {"chart": function(records) if records is not None else function(), "level": level}
+
+
+@register.simple_tag
+def follow_url(listing_page):
+    """The Atom feed of a list page's current filters: ``{% follow_url listing as url %}``."""
+    return url_of(listing_page)
+
+
+@register.simple_tag
+def embed_snippet(city):
+    """The <iframe> a city copies onto its own site to show its card."""
+    src = settings.SITE_URL.rstrip("/") + reverse("embed-city", args=[city.slug])
+    title = escape(city.name)
+    return (
+        f'<iframe src="{src}" title="{title} · Mayoral Forum" width="360" height="420" '
+        f'loading="lazy" style="border:0"></iframe>'
+    )

@@ -356,6 +356,8 @@ ADMIN_SITE_SKIPPED = {"login", "logout"}
 CURATOR_REFUSED = {"auth_user_add": 403, "auth_user_delete": 403, "auth_user_password_change": 403}
 # The mail queue is written by the site and the sender only (core.mail).
 CURATOR_REFUSED |= {"core_outgoingemail_add": 403, "core_outgoingemail_delete": 403}
+# A data release is written once and cited: nobody deletes one (opendata.admin).
+CURATOR_REFUSED |= {"opendata_release_delete": 403}
 CURATOR_POST_ONLY = {"process_import"}
 # The lockout records (django-axes) and the groups are the superusers' alone.
 NOT_CURATORS = ("axes_", "auth_group_")
