@@ -9,14 +9,16 @@ import os
 # limit and the login lockout count comes from X-Forwarded-For (see README, Deploying).
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Synchronous workers: the views are short and database-bound, and the full downloads
-# stream row by row. 2 per core + 1 is gunicorn's advice for this kind of load.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Threaded workers: a sync worker that streams a long download cannot report alive
+# and is killed at ``timeout`` (this cut a full download of 1M commitments short),
+# while a gthread worker's main loop keeps reporting as its threads stream. One worker
+# per core plus one, each with a few threads for the short database-bound views.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
 
-# A full CSV/JSON download of 100k commitments streams for tens of seconds on a slow
-# link; the timeout is how long a worker may go silent, so it is generous, and nginx's
-# proxy_read_timeout matches it.
+# How long a worker may go silent (its main loop, not a request) before the master
+# restarts it; nginx's proxy_read_timeout matches it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 # A graceful restart (systemctl reload: SIGHUP) lets running downloads finish this long.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 60))
