@@ -1,6 +1,7 @@
 import hashlib
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -146,16 +147,45 @@ class PageCacheMiddleware:
         entry = _cache_get(fresh_key)
         if entry is not None:
             return self._answer(entry, "hit")
-        response = self.get_response(request)
-        if self._may_store(request, response):
-            entry = (
-                response.content,
-                [(k, v) for k, v in response.items() if k.lower() != "set-cookie"],
-            )
-            _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
-            _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
-            response[self.HEADER] = "miss"
+        # One reader renders a missing page; the others who miss it meanwhile wait for
+        # that copy rather than all render it at once (after a write, a busy page would
+        # otherwise be rendered by every reader that asks for it in the next second).
+        lock_key = f"page-render:{fresh_key}"
+        renders = _cache_add(lock_key, settings.PAGE_CACHE_RENDER_WAIT)
+        if not renders:
+            entry = self._wait_for(fresh_key, lock_key)
+            if entry is not None:
+                return self._answer(entry, "hit")
+        try:
+            response = self.get_response(request)
+            if self._may_store(request, response):
+                entry = (
+                    response.content,
+                    [(k, v) for k, v in response.items() if k.lower() != "set-cookie"],
+                )
+                _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
+                _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
+                response[self.HEADER] = "miss"
+        finally:
+            if renders:
+                _cache_delete(lock_key)
         return response
+
+    def _wait_for(self, key, lock_key):
+        """The copy another reader is rendering, once it is kept. None when that reader
+        is done without keeping one (a page that is not kept, an error) or has not
+        finished within PAGE_CACHE_RENDER_WAIT: then this reader renders the page."""
+        deadline = time.monotonic() + settings.PAGE_CACHE_RENDER_WAIT
+        pause = 0.01
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            found = _cache_get_many([key, lock_key])
+            if key in found:
+                return found[key]
+            if lock_key not in found:
+                return None
+            pause = min(pause * 2, 0.1)
+        return None
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_DOWN):
@@ -236,6 +266,31 @@ def _cache_get(key):
     except Exception:
         logger.warning("Page cache unreachable (get)", exc_info=True)
         return None
+
+
+def _cache_get_many(keys):
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("Page cache unreachable (get)", exc_info=True)
+        return {}
+
+
+def _cache_add(key, timeout):
+    """Takes the render lock ``key``: True if this caller got it. Without a cache (or
+    with it down) every caller renders, as before the lock."""
+    try:
+        return cache.add(key, 1, timeout)
+    except Exception:
+        logger.warning("Page cache unreachable (add)", exc_info=True)
+        return True
+
+
+def _cache_delete(key):
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.warning("Page cache unreachable (delete)", exc_info=True)
 
 
 def _cache_set(key, value, timeout):

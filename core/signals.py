@@ -13,14 +13,18 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import DataVersion
+from .models import DataVersion, LoadedRecord, OutgoingEmail
+
+# Rows of the core app that no public page shows: the mail queue (the sender updates it
+# every minute) and the loader's bookkeeping.
+NOT_SHOWN = (DataVersion, OutgoingEmail, LoadedRecord)
 
 
 def _is_public(model):
     meta = model._meta
     if meta.apps is not global_apps:
         return False  # a migration's historical model: the counter may not exist yet
-    if meta.app_label not in settings.PAGE_CACHE_APPS or model is DataVersion:
+    if meta.app_label not in settings.PAGE_CACHE_APPS or issubclass(model, NOT_SHOWN):
         return False
     # django-simple-history writes a Historical... row with every save of a record:
     # the record's own signal has already counted that write.
