@@ -126,7 +126,9 @@ class PageCacheMiddleware:
     caching headers and the ETag to what it answers.
     """
 
-    NEVER_CACHED = ("/healthz", "/static/", "/media/")
+    # The API is rate-limited per client (api.throttling): an answer from here would
+    # skip the count, and a client could read past its limit.
+    NEVER_CACHED = ("/healthz", "/static/", "/media/", "/api/")
     HEADER = "X-Cache"
 
     def __init__(self, get_response):

@@ -16,6 +16,7 @@ from django.template import engines
 from django.test import Client, RequestFactory
 from django.urls import path
 from django.utils import timezone
+from rest_framework.throttling import AnonRateThrottle
 
 from cities.models import City
 from commitments import services
@@ -82,7 +83,6 @@ def _kept(client, url):
         "/relocations/",
         "/cities/",
         "/search/?q=housing",
-        "/api/commitments/",
     ],
 )
 def test_a_repeated_anonymous_request_is_served_from_the_cache(client, barcelona, url):
@@ -220,6 +220,16 @@ def test_a_plain_page_is_kept(client):
 
 def test_login_page_and_healthz_are_never_kept(client):
     for url in ("/accounts/login/", "/healthz"):
+        for _ in range(2):
+            assert "X-Cache" not in client.get(url)
+
+
+def test_the_api_is_never_answered_from_the_cache_so_its_rate_limit_holds(client, monkeypatch):
+    # Before, the second to fourth answers came from the page cache, past the limit.
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    statuses = [client.get("/api/commitments/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    for url in ("/api/commitments/",):
         for _ in range(2):
             assert "X-Cache" not in client.get(url)
 
