@@ -521,7 +521,7 @@ class _Echo:
 
 def _download(request, listing, rows, fmt):
     decorate = listing.download_decorate or listing.decorate
-    objects = _with_many(listing, decorate(rows).iterator(chunk_size=DOWNLOAD_CHUNK_SIZE))
+    objects = with_many(listing, decorate(rows).iterator(chunk_size=DOWNLOAD_CHUNK_SIZE))
     columns = listing.columns
     base_url = request.build_absolute_uri("/")[:-1]
 
@@ -541,7 +541,7 @@ def _download(request, listing, rows, fmt):
     return response
 
 
-def _with_many(listing, objects):
+def with_many(listing, objects):
     """The rows, each given its ``download_many`` lists; one query per list and chunk."""
     if not listing.download_many:
         yield from objects

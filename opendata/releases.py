@@ -20,7 +20,6 @@ import io
 import json
 import os
 import tempfile
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -30,12 +29,11 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from commitments.models import Commitment, RelocationAgreement
-from core.listing import LIST_SEPARATOR, csv_safe
+from core.listing import DOWNLOAD_CHUNK_SIZE, LIST_SEPARATOR, csv_safe, with_many
 
 from .dictionary import LIST_TITLES, LISTINGS, table_schema
 from .models import Release
 
-CHUNK_SIZE = 1000
 JSON_NAME = "data.json"
 DESCRIPTOR_NAME = "datapackage.json"
 SUMS_NAME = "SHA256SUMS"
@@ -130,7 +128,7 @@ def _records(listing):
     decorate = listing.download_decorate or listing.decorate
     rows = decorate(listing.queryset()).order_by("pk")
     base_url = settings.SITE_URL.rstrip("/")
-    for obj in _with_many(listing, rows.iterator(chunk_size=CHUNK_SIZE)):
+    for obj in with_many(listing, rows.iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)):
         record = {}
         for column in listing.columns:
             value = column.value(obj)
@@ -138,24 +136,6 @@ def _records(listing):
                 value = base_url + value
             record[column.name] = value
         yield record
-
-
-def _with_many(listing, objects):
-    """Gives each row its ``download_many`` lists: one query per list and chunk."""
-    model = listing.queryset().model
-    while chunk := list(islice(objects, CHUNK_SIZE)):
-        by_pk = {obj.pk: obj for obj in chunk}
-        for attribute, path in listing.download_many.items():
-            for obj in chunk:
-                setattr(obj, attribute, [])
-            pairs = (
-                model._default_manager.filter(pk__in=by_pk, **{f"{path}__isnull": False})
-                .order_by("pk", path)
-                .values_list("pk", path)
-            )
-            for pk, value in pairs:
-                getattr(by_pk[pk], attribute).append(value)
-        yield from chunk
 
 
 def _cell(value):
