@@ -12,6 +12,10 @@ whole state lives in the URL, so any view can be linked to and shared.
 - Facet counts: next to each option, the number of rows it would give within the
   current selection of the *other* filters. One grouped query per facet (two or
   three for a facet over either side of an agreement), never one per option.
+- Counts at scale: on a large table, a large selection's counts (results, facet
+  options) are read from a fixed-size sample and shown as estimates, so a page costs
+  the same at ten thousand rows and at a million (``core.sampling``); small tables
+  and small selections are counted exactly.
 - Downloads (``?format=csv`` / ``?format=json``): every row the filters select,
   streamed in chunks with the same related data as the page, UTF-8, stable columns.
 """
@@ -34,6 +38,14 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.sampling import (
+    COUNTED_EXACTLY,
+    EXACT,
+    CountedPaginator,
+    Sample,
+    selection_sample,
+    with_ids,
+)
 from core.search import clean_query, with_rank
 
 DOWNLOAD_CHUNK_SIZE = 1000
@@ -164,10 +176,19 @@ class ListPage:
     next_url: str = ""
     download_urls: dict = field(default_factory=dict)
     clear_url: str = "?"
+    # How the counts were taken: exactly, or over a sample (then they are estimates).
+    sample: Sample = EXACT
+    # The filtered rows (every one, not the sample): what the page's charts describe.
+    selection: Any = None
 
     @property
     def total(self):
         return self.page.paginator.count if self.page else 0
+
+    @property
+    def estimated(self):
+        """Whether the counts on the page are estimates from a sample."""
+        return not self.sample.exact
 
     @property
     def q(self):
@@ -236,14 +257,26 @@ def browse(request, listing):
         fmt = controls.cleaned_data["format"]
         return Browse(context={}, download=_download(request, listing, rows, fmt))
 
-    result.facets = _facets(data, listing, filterset, more=data.get(MORE, ""))
+    selection = _filtered(listing, filterset)
+    sampled = selection_sample(selection.model, selection) if is_valid else COUNTED_EXACTLY
+    result.sample = sampled.sample
+    if sampled.ids is not None:
+        # A few rows of the sample: every count below reads them by id.
+        selection = with_ids(listing.queryset(), sampled.ids)
+    more = data.get(MORE, "")
+    result.facets = _facets(data, listing, filterset, more=more, sampled=sampled)
     result.active_filters = _active_filters(data, filterset, result.facets)
     if not is_valid:
         return Browse(context={"listing": result}, status=400)
 
+    # What the charts describe: the selection's rows, or those of its sample.
+    result.selection = selection if sampled.ids is not None else result.sample.rows(selection)
     rows = _sorted(_filtered(listing, filterset), sort, q)
-
-    paginator = Paginator(rows, listing.per_page)
+    if result.sample.exact:
+        paginator = Paginator(rows, listing.per_page)
+    else:
+        count = result.sample.scale(sampled.size)
+        paginator = CountedPaginator(rows, listing.per_page, count=count)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
@@ -255,6 +288,9 @@ def browse(request, listing):
         page.object_list = list(
             _sorted(listing.decorate(listing.queryset().filter(pk__in=on_page)), sort, q)
         )
+        if not page.object_list and page.number > 1:
+            # Past the end of a list whose length was estimated.
+            raise Http404(_("There is no such page."))
     result.page = page
     result.rows = page.object_list
     result.page_links = [
@@ -279,9 +315,12 @@ def _sorted(rows, sort, q):
 
 def _to_many_filters(filterset):
     """The names of the filters that can meet a row more than once (a path through a
-    to-many relation); the others lose django-filter's DISTINCT, which would only make
-    the database sort every matching row. A filter that names no model path (a custom
-    ``filter()`` method) is taken at its word: to-many if it asks for DISTINCT."""
+    to-many relation). Every filter loses django-filter's DISTINCT: ``_filtered``
+    picks the rows of a to-many filter by ``pk IN (...)``, which meets each row once
+    anyway, and a DISTINCT inside it would make the database list and sort every
+    matching row first, however few of them the page, or the sample, needs. A filter
+    that names no model path (a custom ``filter()`` method) is taken at its word:
+    to-many if it asks for DISTINCT."""
     model = filterset.queryset.model
     names = set()
     for name, filter_ in filterset.filters.items():
@@ -289,8 +328,7 @@ def _to_many_filters(filterset):
             to_many = _crosses_to_many(model, filter_.field_name, strict=True)
         except FieldDoesNotExist:
             to_many = getattr(filter_, "distinct", False)
-        else:
-            filter_.distinct = to_many
+        filter_.distinct = False
         if to_many:
             names.add(name)
     return names
@@ -309,31 +347,40 @@ def filtered_rows(filterset):
 def _filtered(listing, filterset, *, exclude=None, base=None):
     """The public rows that the filters (all, or all but ``exclude``) select.
 
-    A filter over a to-many relation joins, so it may meet a row twice: its rows are
-    then picked by ``pk IN (...)``, which keeps the outer query free of DISTINCT and of
-    repeated rows (so that sums and maxima annotated on it stay right).
+    A filter over a to-many relation joins, so it may meet a row twice: the rows of
+    those filters are picked by ``pk IN (...)``, which keeps the outer query free of
+    DISTINCT and of repeated rows (so that sums and maxima annotated on it stay
+    right). The other filters stay on the outer query, where the database can check
+    them on the rows of an index it walks in the page's order.
     """
     base = listing.queryset() if base is None else base
     cleaned = getattr(filterset.form, "cleaned_data", {})
     to_many = filterset.to_many_filters
-    narrowed = base
-    joins_many = False
+    outer, inner = base, None
     for name, value in cleaned.items():
         # False is a value (``?stale=false``), not the absence of one.
         if name == exclude or (not value and value is not False):
             continue
-        narrowed = filterset.filters[name].filter(narrowed, value)
-        joins_many = joins_many or name in to_many
-    if not joins_many:
-        return narrowed
-    return base.filter(pk__in=narrowed.order_by().values("pk"))
+        if name in to_many:
+            inner = filterset.filters[name].filter(base if inner is None else inner, value)
+        else:
+            outer = filterset.filters[name].filter(outer, value)
+    if inner is None:
+        return outer
+    return outer.filter(pk__in=inner.order_by().values("pk"))
 
 
-def _facets(data, listing, filterset, more=""):
+def _facets(data, listing, filterset, more="", sampled=COUNTED_EXACTLY):
     form = filterset.form
+    sample = sampled.sample
+    cleaned = getattr(form, "cleaned_data", {})
     views = []
     for facet in listing.facets:
-        rows = _filtered(listing, filterset, exclude=facet.name).order_by()
+        if sampled.ids is not None and not cleaned.get(facet.name):
+            # Its own filter is not set: its rows are those of the sampled selection.
+            rows = with_ids(listing.queryset(), sampled.ids).order_by()
+        else:
+            rows = sample.rows(_filtered(listing, filterset, exclude=facet.name).order_by())
         selected = [value for value in data.getlist(facet.name) if value != ""]
         show_all = bool(facet.top) and more == facet.name
         counts, labels, has_more = _facet_counts(facet, rows, selected, show_all=show_all)
@@ -350,7 +397,7 @@ def _facets(data, listing, filterset, more=""):
                 Option(
                     value=value,
                     label=label,
-                    count=counts.get(value, 0),
+                    count=sample.scale(counts.get(value, 0)),
                     selected=value in selected,
                     url=_url(data, set_={facet.name: value}),
                 )

@@ -43,8 +43,9 @@ def home_charts(level=3):
 @register.inclusion_tag("includes/charts.html")
 def selection_charts(listing_page, level=3):
     """The charts of a filtered list's current selection (commitments)."""
-    records = listing_page.page.paginator.object_list
-    return {"charts": charts.selection_charts(records, listing_page.state), "level": level}
+    scale = listing_page.sample.scale if listing_page.estimated else None
+    found = charts.selection_charts(listing_page.selection, listing_page.state, scale=scale)
+    return {"charts": found, "level": level, "estimated": listing_page.estimated}
 
 
 @register.inclusion_tag("includes/charts_chart.html")

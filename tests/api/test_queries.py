@@ -18,11 +18,12 @@ ENDPOINTS = [
     # count, documents (with forum and counts), themes, items, clauses, endorsements
     ("/api/outcomes/", None, 6, ""),
     ("/api/outcomes/{outcome}/", "outcome", 6, "the same, less the count, plus commitments"),
-    # count, commitments (with city, document, flags), clauses, themes, items, updates
-    ("/api/commitments/", None, 6, ""),
+    # the table's size (an exact count, or one over a sample), count, commitments (with
+    # city, document, flags), clauses, themes, items, updates
+    ("/api/commitments/", None, 7, ""),
     ("/api/commitments/{commitment}/", "commitment", 5, "the same, less the count"),
     # With filters: each record-naming filter checks its values exist (one query each).
-    ("/api/commitments/?city=barcelona&theme={theme}&status=in_progress", "theme", 8, ""),
+    ("/api/commitments/?city=barcelona&theme={theme}&status=in_progress", "theme", 9, ""),
     # count, agreements (with cities, totals), transfers
     ("/api/relocations/", None, 3, ""),
     ("/api/relocations/{agreement}/", "agreement", 2, "the agreement, its transfers"),
