@@ -133,6 +133,9 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
 
 class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     SEARCH_FIELDS = ("title", "city__name", "description")
+    #: Large enough to be counted over a sample (``core.sampling``); the sample's index
+    #: is in migration 0009.
+    SAMPLE_INDEX = True
     #: Set by the review workflow's actions (``services``) only: read-only in every
     #: admin form, kept as they are by a restore from the history.
     WORKFLOW_FIELDS = (
@@ -433,7 +436,12 @@ class ProgressUpdate(TimestampedModel):
         ordering = ["-date", "-created_at"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
-        indexes = [models.Index(fields=["commitment", "-date"]), models.Index(fields=["-date"])]
+        indexes = [
+            models.Index(fields=["commitment", "-date"]),
+            # Newest first, as the home page and the feeds list them ((date, id): a day
+            # can hold thousands of updates, which -date alone would all read and sort).
+            models.Index(fields=["-date", "-id"], name="progressupdate_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent__gte=0) & Q(percent__lte=100),
@@ -921,3 +929,38 @@ class Transfer(TimestampedModel):
             self.date = truncate(self.date, self.date_precision)
             self.clean()
             super().save(*args, **kwargs)
+
+
+class StatusRegionTally(models.Model):
+    """How many published commitments have each (status, UN region of the city): the
+    figures of the home page and its charts, kept exact in the transaction of every
+    write that changes them (``commitments.tallies``), so that reading them costs the
+    same whatever the number of commitments."""
+
+    status = models.CharField(max_length=20, choices=Commitment.Status.choices)
+    region = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["status", "region"], name="status_region_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status}/{self.region}: {self.count}"
+
+    @classmethod
+    def counts(cls) -> list[tuple[str, str, int]]:
+        """What ``Commitment.objects.published_counts_by_status_and_region()`` gives,
+        read from the tally: one query over a few rows."""
+        return list(cls.objects.filter(count__gt=0).values_list("status", "region", "count"))
+
+
+class ThemeTally(models.Model):
+    """How many published commitments have each theme, kept like ``StatusRegionTally``."""
+
+    theme = models.OneToOneField(Theme, on_delete=models.CASCADE, related_name="tally")
+    count = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}: {self.count}"

@@ -9,7 +9,8 @@ Only published commitments are counted. Each function costs one or two queries,
 whatever the number of records.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -17,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commitments.models import Commitment, RelocationAgreement
+from commitments.models import Commitment, RelocationAgreement, StatusRegionTally
 from core import geo
 from core.templatetags.languages import RECORDS_LANGUAGE
 from forums.models import Forum, Theme
@@ -95,9 +96,7 @@ def _totals_by(counts, position):
 
 def commitments_by_status(counts=None):
     """Published commitments per status, every status listed. One query."""
-    counts = _totals_by(
-        Commitment.objects.published_counts_by_status_and_region() if counts is None else counts, 0
-    )
+    counts = _totals_by(StatusRegionTally.counts() if counts is None else counts, 0)
     rows = [
         {
             "label": label,
@@ -123,22 +122,39 @@ def commitments_by_status(counts=None):
     )
 
 
-def commitments_by_theme(records=None):
-    """Published commitments (of ``records`` if given) per theme (a commitment may
-    have several). One query."""
-    published = Q(commitments__publication_state=Commitment.PublicationState.PUBLISHED)
-    if records is not None:
-        published &= Q(commitments__in=records.order_by().values("pk"))
-    themes = (
-        Theme.objects.annotate(count=Count("commitments", filter=published, distinct=True))
-        .order_by("-count", "name")
-        .values_list("slug", "name", "count")
-    )
+def commitments_by_theme(records=None, scale=None):
+    """Published commitments (of ``records``, published ones, if given) per theme (a
+    commitment may have several), every theme listed. One query, or two for
+    ``records``: their theme links are counted from the records' side, so that the
+    cost follows the records (a sample of a large selection), not every link."""
+    if records is None:
+        # Every published commitment: read from the tally kept with each write.
+        themes = (
+            Theme.objects.annotate(count=Coalesce(F("tally__count"), 0))
+            .order_by("-count", "name")
+            .values_list("slug", "name", "count")
+        )
+    else:
+        # Grouped from the records' side (a join from each record to its themes), so
+        # that the database walks the records, not every theme link.
+        counts = dict(
+            Commitment.objects.filter(pk__in=records.order_by().values("pk"), themes__isnull=False)
+            .values_list("themes")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        themes = sorted(
+            (
+                (slug, name, counts.get(pk, 0))
+                for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")
+            ),
+            key=lambda theme: (-theme[2], theme[1]),
+        )
     rows = [
         {
             "label": name,
             "url": _list_url("commitments:list", theme=slug),
-            "value": count,
+            "value": scale(count) if scale else count,
             "lang": RECORDS_LANGUAGE,  # theme names are records, in English
         }
         for slug, name, count in themes
@@ -169,9 +185,7 @@ def commitments_by_theme(records=None):
 
 def commitments_by_region(counts=None):
     """Published commitments per UN region of the city. One query."""
-    counts = _totals_by(
-        Commitment.objects.published_counts_by_status_and_region() if counts is None else counts, 1
-    )
+    counts = _totals_by(StatusRegionTally.counts() if counts is None else counts, 1)
     rows = [
         {
             "label": label,
@@ -463,7 +477,7 @@ def transfers_over_time(agreement):
 
 def home_charts():
     """Every chart of the home page in six queries."""
-    counts = Commitment.objects.published_counts_by_status_and_region()
+    counts = StatusRegionTally.counts()
     by_city = pledged_by_city()
     return [
         commitments_by_status(counts),
@@ -475,18 +489,24 @@ def home_charts():
     ]
 
 
-def selection_charts(records, state=()):
+def selection_charts(records, state=(), scale=None):
     """The charts of a filtered list of commitments: status, region and theme of
-    exactly ``records``. Each bar links to the same selection narrowed to its value,
-    so a chart's link reproduces it. Two queries."""
-    counts = commitment_counts(records)
+    exactly ``records``; or, for a large selection, of its sample, with ``scale``
+    giving the count of the selection each count of the sample stands for (the
+    list's, so that the page's counts agree). Each bar links to the same selection
+    narrowed to its value, so a chart's link reproduces it. Three queries."""
+    counts = [
+        (status, region, scale(count) if scale else count)
+        for status, region, count in commitment_counts(records)
+    ]
     found = [
         commitments_by_status(counts),
         commitments_by_region(counts),
-        commitments_by_theme(records),
+        commitments_by_theme(records, scale=scale),
     ]
     for chart in found:
         chart["id"] = f"selection-{chart['id']}"
+        chart["estimated"] = scale is not None
         for row in chart["rows"]:
             if row.get("url"):
                 row["url"] = _narrowed(row["url"], state)

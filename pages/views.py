@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
-from commitments.models import Commitment, RelocationAgreement
+from commitments.models import Commitment, RelocationAgreement, StatusRegionTally
+from core.sampling import selection_sample
 from core.search import SearchForm, by_relevance, text_search
 from forums.models import Forum, GoodPractice, OutcomeDocument
 from pages.feeds import public_progress_updates
@@ -36,7 +38,8 @@ def home(request):
         "city_count": City.objects.count(),
         "forum_count": Forum.objects.count(),
         "outcome_count": OutcomeDocument.objects.count(),
-        "commitment_count": published.count(),
+        # Read from the tally kept with each write, not counted over every commitment.
+        "commitment_count": sum(count for _status, _region, count in StatusRegionTally.counts()),
         "relocation": relocation,
         "latest_forum": Forum.objects.select_related("host_city").latest_first().first(),
         # Latest by date; (date, id) follows the index on date, so no sort of all rows.
@@ -49,22 +52,36 @@ def home(request):
     return render(request, "home.html", context)
 
 
+# For a word in a large share of a large table: the best matches among this many of the
+# most recent matches (ranking every match costs as much as the table is large).
+SEARCH_CANDIDATES = 2_000
+
+
 @dataclass(frozen=True)
 class SearchGroup:
     name: str
     label: Any
     list_url: str
     queryset: Any
+    # Most recent first, in the order of an index (for ``SEARCH_CANDIDATES``).
+    recent: tuple = ()
 
     def results(self, q):
-        """The best matches, and how many there are: the count is a second query only
-        when the group is full. (A window count in the same query looks cheaper but
-        makes the database keep every matching row, wide as it is: several times
-        slower when a word is in most records.)"""
+        """The best matches, how many there are, and whether that count is an estimate
+        (``core.sampling``). The count is a second query only when the group is full.
+        (A window count in the same query looks cheaper but makes the database keep
+        every matching row, wide as it is: several times slower when a word is in most
+        records.) When the matches are many in a large table, they are counted over a
+        sample, and ranked among the ``SEARCH_CANDIDATES`` most recent of them."""
         matches = text_search(self.queryset(), q)
+        sampled = selection_sample(matches.model, matches)
+        if not sampled.sample.exact and self.recent:
+            candidates = matches.order_by(*self.recent).values("pk")[:SEARCH_CANDIDATES]
+            rows = list(by_relevance(matches.filter(pk__in=candidates))[:SEARCH_GROUP_SIZE])
+            return rows, sampled.sample.scale(sampled.size), True
         rows = list(by_relevance(matches)[:SEARCH_GROUP_SIZE])
         total = matches.count() if len(rows) == SEARCH_GROUP_SIZE else len(rows)
-        return rows, total
+        return rows, total, False
 
 
 SEARCH_GROUPS = (
@@ -83,6 +100,7 @@ SEARCH_GROUPS = (
         _("Commitments"),
         "commitments:list",
         lambda: Commitment.objects.published().select_related("city"),
+        recent=(F("published_at").desc(nulls_last=True), "-pk"),
     ),
     SearchGroup(
         "relocations",
@@ -108,7 +126,7 @@ def search(request):
     groups, empty_groups = [], []
     if q:
         for group in SEARCH_GROUPS:
-            rows, total = group.results(q)
+            rows, total, estimated = group.results(q)
             if not total:
                 empty_groups.append(group.label)
                 continue
@@ -118,6 +136,7 @@ def search(request):
                     "label": group.label,
                     "rows": rows,
                     "total": total,
+                    "estimated": estimated,
                     "more": total > len(rows),
                     "list_url": f"{reverse(group.list_url)}?{urlencode({'q': q})}",
                 }
@@ -128,5 +147,6 @@ def search(request):
         "groups": groups,
         "empty_groups": empty_groups,
         "total": sum(group["total"] for group in groups),
+        "estimated": any(group["estimated"] for group in groups),
     }
     return render(request, "search.html", context)
