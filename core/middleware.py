@@ -1,3 +1,4 @@
+import gzip
 import hashlib
 import logging
 import re
@@ -148,7 +149,7 @@ class PageCacheMiddleware:
         fresh_key = f"page:{version}:{key}"
         entry = _cache_get(fresh_key)
         if entry is not None:
-            return self._answer(entry, "hit")
+            return self._answer(entry, "hit", request)
         # One reader renders a missing page; the others who miss it meanwhile wait for
         # that copy rather than all render it at once (after a write, a busy page would
         # otherwise be rendered by every reader that asks for it in the next second).
@@ -157,17 +158,15 @@ class PageCacheMiddleware:
         if not renders:
             entry = self._wait_for(fresh_key, lock_key)
             if entry is not None:
-                return self._answer(entry, "hit")
+                return self._answer(entry, "hit", request)
         try:
             response = self.get_response(request)
             if self._may_store(request, response):
-                entry = (
-                    response.content,
-                    [(k, v) for k, v in response.items() if k.lower() != "set-cookie"],
-                )
+                entry = _entry(response)
                 _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
                 _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
                 response[self.HEADER] = "miss"
+                patch_vary_headers(response, ("Accept-Encoding",))
         finally:
             if renders:
                 _cache_delete(lock_key)
@@ -229,11 +228,21 @@ class PageCacheMiddleware:
         ]
         return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()
 
-    def _answer(self, entry, state):
-        content, headers = entry
-        response = HttpResponse(content)
+    def _answer(self, entry, state, request):
+        content, headers, compressed = (*entry, None)[:3]
+        gzipped = compressed is not None and ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
+        if gzipped:
+            response = HttpResponse(compressed)
+        else:
+            response = HttpResponse(gzip.decompress(compressed) if content is None else content)
         for name, value in headers:
             response[name] = value
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(response.content))
+        patch_vary_headers(response, ("Accept-Encoding",))
         response[self.HEADER] = state
         return response
 
@@ -242,11 +251,29 @@ class PageCacheMiddleware:
         stale_key = getattr(request, "page_cache_stale_key", None)
         entry = _cache_get(stale_key) if stale_key else None
         if entry is not None:
-            response = self._answer(entry, "stale")
+            response = self._answer(entry, "stale", request)
             # A copy that may be old: no shared cache should keep it.
             response["Cache-Control"] = "no-cache"
             return response
         return service_unavailable(request)
+
+
+# A kept page is compressed once, when it is kept, and sent compressed to every client
+# that accepts it (every browser): the home page's 390 KB go out as about a tenth, and
+# no request spends time compressing. Public pages only, with no token or personal
+# data in them, so compression reveals nothing (BREACH needs a secret in the page).
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+COMPRESS_FROM_BYTES = 1024
+
+
+def _entry(response):
+    """What is kept of a page: its body (None when compressed: clients that do not
+    accept gzip, rare, get it decompressed), its headers, and its compressed body (None
+    for a small page). A tenth of the bytes to read from the cache on each hit."""
+    headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+    if len(response.content) < COMPRESS_FROM_BYTES:
+        return (response.content, headers, None)
+    return (None, headers, gzip.compress(response.content, compresslevel=6, mtime=0))
 
 
 def service_unavailable(request):
