@@ -16,6 +16,7 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
+from django.utils.http import urlencode
 
 from .models import DataVersion
 
@@ -222,7 +223,8 @@ class PageCacheMiddleware:
         parts = [
             connection.settings_dict["NAME"],
             language or settings.LANGUAGE_CODE,
-            request.get_full_path(),
+            request.path,
+            _normalized_query(request),
             # The API answers CORS requests with headers of their own.
             request.META.get("HTTP_ORIGIN", ""),
         ]
@@ -264,6 +266,23 @@ class PageCacheMiddleware:
 # data in them, so compression reveals nothing (BREACH needs a secret in the page).
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 COMPRESS_FROM_BYTES = 1024
+
+
+# Parameters a shared link carries that no page reads (campaign and click trackers).
+TRACKING_PARAMETERS = re.compile(r"^(utm_.*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid)$")
+
+
+def _normalized_query(request):
+    """The query string as the page reads it: parameters in order of name (the lists
+    read each by name), without trackers. ``?utm_source=x`` or the same filters given
+    in another order find the copy already kept."""
+    pairs = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        if not TRACKING_PARAMETERS.match(key)
+        for value in values
+    )
+    return urlencode(pairs)
 
 
 def _entry(response):

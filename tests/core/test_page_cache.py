@@ -119,6 +119,15 @@ def test_the_key_holds_the_query_string_and_the_language(client, barcelona):
     assert 'lang="es"' in client.get("/es/commitments/").content.decode()
 
 
+def test_the_same_filters_in_another_order_or_with_trackers_find_the_kept_copy(client):
+    _kept(client, "/commitments/?status=planned&region=europe")
+    assert _state(client, "/commitments/?region=europe&status=planned") == "hit"
+    assert _state(client, "/commitments/?status=planned&utm_source=news&region=europe") == "hit"
+    assert _state(client, "/commitments/?status=planned&region=europe&fbclid=abc") == "hit"
+    # A parameter a page reads is part of the key.
+    assert _state(client, "/commitments/?status=planned&region=europe&page=1") == "miss"
+
+
 def test_a_hit_costs_one_query(client, barcelona, django_assert_num_queries):
     _kept(client, "/commitments/")
     with django_assert_num_queries(1):  # the data version
