@@ -943,7 +943,7 @@ def _csv_cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(item) for item in value)
+        return csv_safe(LIST_SEPARATOR.join(str(item) for item in value))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return csv_safe(value)
@@ -974,7 +974,7 @@ _CSV_FORMATS = {
     "date": lambda values: [
         value.isoformat() if hasattr(value, "isoformat") else _csv_text(value) for value in values
     ],
-    "list": lambda values: [LIST_SEPARATOR.join(map(str, value)) for value in values],
+    "list": lambda values: _safe_texts([LIST_SEPARATOR.join(map(str, value)) for value in values]),
     "any": lambda values: list(map(_csv_text, values)),
 }
 _CSV_FORMATS["list of text"] = _CSV_FORMATS["list of numbers"] = _CSV_FORMATS["list"]

@@ -186,6 +186,20 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, barcelona):
     assert item["title"].startswith("=")  # JSON is data, not a spreadsheet
 
 
+def test_list_cells_cannot_run_as_spreadsheet_formulas_either(client, barcelona):
+    made = builders.commitment(barcelona)
+    made.themes.set([builders.theme("=1+1"), builders.theme("x")])
+    made.framework_items.set([builders.framework_item("SDG-1"), builders.framework_item("@SUM")])
+
+    row = csv_rows(client.get("/commitments/?format=csv"))[0]
+    item = json_rows(client.get("/commitments/?format=json"))[0]
+
+    # A list cell is text like any other: its first item, and each after a "; ".
+    assert row["themes"] == "'=1+1; x"
+    assert row["framework_items"] == "'@SUM; SDG-1"
+    assert item["themes"] == ["=1+1", "x"]
+
+
 def test_partial_dates_keep_their_precision(client, barcelona):
     host = builders.city("quito", "EC")
     builders.forum(host, edition=2, year=2015, date_precision="month")
