@@ -16,7 +16,10 @@ whole state lives in the URL, so any view can be linked to and shared.
   streamed in chunks with the same related data as the page, UTF-8, stable columns.
 """
 
+import contextlib
+import queue
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +33,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, FieldError, ImproperlyConfigured
 from django.core.paginator import InvalidPage, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, StreamingHttpResponse
@@ -612,8 +615,10 @@ class DownloadRows:
         return self.paths.index(path)
 
     def chunks(self):
-        """The rows as the columns' values, in chunks of DOWNLOAD_CHUNK_SIZE rows."""
-        for read, lists in self._read():
+        """The rows as the columns' values, in chunks of DOWNLOAD_CHUNK_SIZE rows. The
+        database is read a chunk ahead, in a thread of its own (on this request's
+        connection), so that it works on the next chunk while this one is written."""
+        for read, lists in _read_ahead(self._read, self.queryset.db):
             columns = []
             for positions, function in self.readers:
                 if function is None:
@@ -628,16 +633,22 @@ class DownloadRows:
         """Each chunk as read from the database: the values of each path of the query,
         and the lists of the ``many`` columns."""
         size = DOWNLOAD_CHUNK_SIZE
-        rows = self.queryset.values_list(*self.paths).iterator(chunk_size=size)
-        try:
-            with connections[self.queryset.db].execute_wrapper(_timestamps_read_in_c):
-                chunk = list(islice(rows, size))  # runs the query
-            while chunk:
-                read = list(zip(*chunk, strict=True))
-                yield read, [(position, lists.of(read[self.key])) for position, lists in self.many]
-                chunk = list(islice(rows, size))
-        finally:
-            rows.close()  # the server-side cursor, from the thread that opened it
+        database = self.queryset.db
+        # In a transaction, PostgreSQL computes the rows as they are fetched; outside
+        # one, Django's cursor is WITH HOLD and every row is computed (and stored)
+        # before the first is sent. (Within a transaction already, nothing to do.)
+        with transaction.atomic(using=database, savepoint=False):
+            rows = self.queryset.values_list(*self.paths).iterator(chunk_size=size)
+            try:
+                with connections[database].execute_wrapper(_timestamps_read_in_c):
+                    chunk = list(islice(rows, size))  # runs the query
+                while chunk:
+                    read = list(zip(*chunk, strict=True))
+                    lists = [(position, lists.of(read[self.key])) for position, lists in self.many]
+                    yield read, lists
+                    chunk = list(islice(rows, size))
+            finally:
+                rows.close()  # the server-side cursor, from the thread that opened it
 
     def records(self, columns):
         """A chunk's rows as {column: value}."""
@@ -665,6 +676,63 @@ class DownloadRows:
                 for to_cells, values in zip(self.csv_formats, columns, strict=True)
             ]
         )
+
+
+_DONE = object()
+
+
+def _read_ahead(produce, database):
+    """The items of the generator ``produce()``, made in a thread of their own while
+    the caller works on the item before: the database prepares the next chunk of a
+    download while Python writes this one. The thread works on the caller's
+    connection (the same transaction, as if the caller read them), which nothing else
+    uses meanwhile; an error there is raised here, where the item would have been."""
+    connection = connections[database]
+    ready = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(entry):
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def work():
+        connections[database] = connection
+        try:
+            items = produce()
+            try:
+                for item in items:
+                    if not hand_over((item, None)):
+                        return
+                hand_over((_DONE, None))
+            finally:
+                items.close()
+        except BaseException as error:  # raised again by the caller
+            hand_over((None, error))
+        finally:
+            del connections[database]
+
+    connection.inc_thread_sharing()
+    thread = threading.Thread(target=work, name="download reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = ready.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            ready.get_nowait()  # a reader waiting to hand over an item stops
+        thread.join()
+        connection.dec_thread_sharing()
 
 
 class _RelatedLists:

@@ -238,7 +238,7 @@ def test_a_download_that_fails_midway_is_a_broken_transfer_not_a_short_file(
     from core import listing
 
     monkeypatch.setattr(listing, "DOWNLOAD_CHUNK_SIZE", 5)
-    for _ in range(12):
+    for _ in range(40):
         builders.commitment(barcelona)
 
     def gone(execute, sql, params, many, context):
@@ -248,14 +248,15 @@ def test_a_download_that_fails_midway_is_a_broken_transfer_not_a_short_file(
     assert response.status_code == 200 and response.streaming
     chunks = iter(response.streaming_content)
     received = [next(chunks), next(chunks)]  # the header (or "["), then the first rows
+    # The database goes away: the chunk being read ahead, or the next one, fails.
     with connection.execute_wrapper(gone), pytest.raises(OperationalError):
         for chunk in chunks:
             received.append(chunk)
     body = b"".join(received).decode()
     if fmt == "json":
         assert body.startswith("[")
-        assert body.count('"id": ') == 5  # the rows before the failure went out...
+        assert 5 <= body.count('"id": ') < 40  # the rows before the failure went out...
         with pytest.raises(json.JSONDecodeError):  # ...and the file does not close
             json.loads(body)
     else:
-        assert len(body.splitlines()) == 1 + 5  # the header and the rows before it
+        assert 1 + 5 <= len(body.splitlines()) < 1 + 40  # the header and rows before it
