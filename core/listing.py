@@ -17,6 +17,7 @@ whole state lives in the URL, so any view can be linked to and shared.
 """
 
 import contextlib
+import datetime
 import queue
 import re
 import threading
@@ -783,6 +784,8 @@ class _RelatedLists:
             self.sql, params = self.compiler.as_sql()
             self.params = list(params)
             self.keys_at = self.params.index(self._KEYS)
+            fields = [selected[0] for selected in self.compiler.select]
+            self.converted = bool(self.compiler.get_converters(fields))
 
     def of(self, keys):
         """The list of each of the rows ``keys`` names (in that order)."""
@@ -793,8 +796,9 @@ class _RelatedLists:
             params[self.keys_at] = "{" + ",".join(map(str, keys)) + "}"
             with connections[self.database].cursor() as cursor:
                 cursor.execute(self.sql, params)
-                fetched = cursor.fetchall()
-            pairs = self.compiler.results_iter(results=[fetched], tuple_expected=True)
+                pairs = cursor.fetchall()
+            if self.converted:  # values that Django converts (none for text or numbers)
+                pairs = self.compiler.results_iter(results=[pairs], tuple_expected=True)
         lists = {key: [value for _key, value in group] for key, group in groupby(pairs, _first)}
         return [lists.get(key, _NONE) for key in keys]
 
@@ -934,31 +938,44 @@ def _json_lines(table):
 # What the JSON downloads write: json.dumps(record, cls=DjangoJSONEncoder,
 # ensure_ascii=False) for a record, and so these for a value.
 _json_encode = DjangoJSONEncoder(ensure_ascii=False).encode
-_json_default = DjangoJSONEncoder().default
 # How the JSON encoder writes text (in C).
 _json_text = encode_basestring
+
+
 # How a column of each kind of values becomes JSON values, the common values without
 # a call to the encoder.
+def _json_texts(values):
+    try:
+        return ["null" if value is None else _json_text(value) for value in values]
+    except TypeError:  # not text after all
+        return list(map(_json_encode, values))
+
+
+def _json_moment(value):
+    """A date or a datetime as JSON, as DjangoJSONEncoder writes it."""
+    if value.__class__ is datetime.date:
+        return '"' + value.isoformat() + '"'
+    if value.__class__ is datetime.datetime:
+        text = value.isoformat()
+        if value.microsecond:
+            text = text[:23] + text[26:]
+        if text.endswith("+00:00"):
+            text = text[:-6] + "Z"
+        return '"' + text + '"'
+    return _json_encode(value)
+
+
 _JSON_FORMATS = {
     "plain": lambda values: [
         "null" if value is None else str(value) if value.__class__ is int else _json_encode(value)
         for value in values
     ],
-    "text": lambda values: [
-        "null"
-        if value is None
-        else _json_text(value)
-        if isinstance(value, str)
-        else _json_encode(value)
-        for value in values
-    ],
+    "text": _json_texts,
     "bool": lambda values: [
         "true" if value is True else "false" if value is False else _json_encode(value)
         for value in values
     ],
-    "date": lambda values: [
-        "null" if value is None else _json_text(_json_default(value)) for value in values
-    ],
+    "date": lambda values: ["null" if value is None else _json_moment(value) for value in values],
     # Lists of text or of numbers (from text or number fields) as the encoder writes
     # them, item by item; others through the encoder.
     "list of text": lambda values: [
@@ -1026,7 +1043,11 @@ def _csv_text(value):
 def _safe_texts(values):
     """A column of text (or None) as CSV cells: one quick test over the whole column,
     csv_safe on each cell only when some cell may need it."""
-    if _may_need_quote("\n".join(filter(None, values))):
+    try:
+        text = "\n".join(filter(None, values))
+    except TypeError:  # not text after all
+        return list(map(_csv_text, values))
+    if _may_need_quote(text):
         values = [csv_safe(value) for value in values]
     return ["" if value is None else value for value in values]
 
