@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,16 @@ from forums.filters import CityFilterSet
 from forums.models import Endorsement, GoodPractice, Replication
 
 from .models import City
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _country_name(stored: str) -> str:
+    """``city.country_name``, of the value stored."""
+    return geo.country_name(geo.country_code(stored))
+
 
 CITIES = Listing(
     name="cities",
@@ -28,27 +40,26 @@ CITIES = Listing(
         Facet("forum", "participations__forum__slug", "participations__forum__title"),
     ),
     columns=(
-        Column("slug", lambda c: c.slug),
-        Column("name", lambda c: c.name),
-        Column("kind", lambda c: c.kind),
-        Column("country", lambda c: c.country.code),
-        Column("country_name", lambda c: c.country_name),
-        Column("region", lambda c: c.region),
-        Column("subregion", lambda c: c.subregion),
-        Column("population", lambda c: c.population),
-        Column("latitude", lambda c: None if c.latitude is None else float(c.latitude)),
-        Column("longitude", lambda c: None if c.longitude is None else float(c.longitude)),
-        Column("website", lambda c: c.website),
-        Column("leader_name", lambda c: c.leader_name),
-        Column("leader_title", lambda c: c.leader_title),
-        Column("networks", lambda c: c.network_slugs),
-        Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
-        Column("source_url", lambda c: c.source_url),
-        Column("source_citation", lambda c: c.source_citation),
+        Column("slug"),
+        Column("name"),
+        Column("kind"),
+        Column("country", "country", geo.country_code),
+        Column("country_name", "country", _country_name),
+        Column("region"),
+        Column("subregion"),
+        Column("population"),
+        Column("latitude", "latitude", _number),
+        Column("longitude", "longitude", _number),
+        Column("website"),
+        Column("leader_name"),
+        Column("leader_title"),
+        Column("networks", "networks__slug", many=True),
+        Column("url", "slug", url="cities:detail"),
+        Column("source_url"),
+        Column("source_citation"),
     ),
     decorate=lambda qs: qs.prefetch_related("networks"),
     download_decorate=lambda qs: qs,
-    download_many={"network_slugs": "networks__slug"},
 )
 
 

@@ -85,6 +85,9 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
             # publication (from its creation while it is not published).
             _stale_since=TruncDate(Coalesce("published_at", "created_at")),
         ).alias(
+            # The last update, or else the publication: the last update's subquery
+            # runs once per row, not once per side of an OR.
+            _stale_from=Coalesce("_last_update_on", "_stale_since"),
             # CASE, not a bare condition: never NULL (no target date, no update), so
             # that "not overdue" and "not stale" select the complement exactly.
             _is_overdue=Case(
@@ -93,14 +96,7 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
                 output_field=models.BooleanField(),
             ),
             _is_stale=Case(
-                When(
-                    ~Q(status__in=closed)
-                    & (
-                        Q(_last_update_on__lt=cutoff)
-                        | (Q(_last_update_on__isnull=True) & Q(_stale_since__lt=cutoff))
-                    ),
-                    then=Value(True),
-                ),
+                When(~Q(status__in=closed) & Q(_stale_from__lt=cutoff), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),

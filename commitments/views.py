@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from .models import Commitment, RelocationAgreement
 PUBLISHED = Commitment.PublicationState.PUBLISHED
 
 
-def _amount(value):
+def _amount(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
@@ -45,45 +47,35 @@ COMMITMENTS = Listing(
         Facet("year", "start_date__year"),
     ),
     columns=(
-        Column("id", lambda c: c.pk),
-        Column("title", lambda c: c.title),
-        Column("city", lambda c: c.city.slug),
-        Column("city_name", lambda c: c.city.name),
-        Column("country", lambda c: c.city.country.code),
-        Column("region", lambda c: c.city.region),
-        Column("status", lambda c: c.status),
-        Column("progress", lambda c: c.progress),
-        Column("overdue", lambda c: c.is_overdue),
-        Column("stale", lambda c: c.is_stale),
-        Column("last_update_on", lambda c: c.last_update_on),
-        Column("start_date", lambda c: iso_partial_date(c.start_date, c.start_precision)),
-        Column("target_date", lambda c: iso_partial_date(c.target_date, c.target_precision)),
-        Column("outcome", lambda c: c.outcome_document.slug if c.outcome_document else None),
-        Column(
-            "forum",
-            lambda c: (
-                c.outcome_document.forum.slug
-                if c.outcome_document and c.outcome_document.forum
-                else None
-            ),
-        ),
-        Column("themes", lambda c: c.theme_slugs),
-        Column("framework_items", lambda c: c.framework_codes),
-        Column("description", lambda c: c.description),
-        Column("resources_needed", lambda c: _amount(c.resources_needed)),
-        Column("resources_secured", lambda c: _amount(c.resources_secured)),
-        Column("currency", lambda c: c.currency),
-        Column("resources_note", lambda c: c.resources_note),
-        Column("published_at", lambda c: c.published_at),
-        Column("source_url", lambda c: c.source_url),
-        Column("url", lambda c: c.get_absolute_url(), absolute_url=True),
-        Column("source_citation", lambda c: c.source_citation),
+        Column("id", "pk"),
+        Column("title"),
+        Column("city", "city__slug"),
+        Column("city_name", "city__name"),
+        Column("country", "city__country", geo.country_code),
+        Column("region", "city__region"),
+        Column("status"),
+        Column("progress"),
+        # Annotated by with_flags().
+        Column("overdue", "is_overdue"),
+        Column("stale", "is_stale"),
+        Column("last_update_on"),
+        Column("start_date", ("start_date", "start_precision"), iso_partial_date),
+        Column("target_date", ("target_date", "target_precision"), iso_partial_date),
+        Column("outcome", "outcome_document__slug"),
+        Column("forum", "outcome_document__forum__slug"),
+        Column("themes", "themes__slug", many=True),
+        Column("framework_items", "framework_items__code", many=True),
+        Column("description"),
+        Column("resources_needed", "resources_needed", _amount),
+        Column("resources_secured", "resources_secured", _amount),
+        Column("currency"),
+        Column("resources_note"),
+        Column("published_at"),
+        Column("source_url"),
+        Column("url", "pk", url="commitments:detail"),
+        Column("source_citation"),
     ),
     decorate=lambda qs: qs.with_flags(),  # type: ignore[attr-defined]
-    download_decorate=lambda qs: qs.with_flags().select_related(  # type: ignore[attr-defined]
-        "outcome_document__forum"
-    ),
-    download_many={"theme_slugs": "themes__slug", "framework_codes": "framework_items__code"},
     flags=("overdue", "stale"),
 )
 
@@ -118,31 +110,31 @@ RELOCATIONS = Listing(
         ),
     ),
     columns=(
-        Column("id", lambda a: a.pk),
-        Column("origin", lambda a: a.origin.slug),
-        Column("origin_name", lambda a: a.origin.name),
-        Column("origin_country", lambda a: a.origin.country.code),
-        Column("destination", lambda a: a.destination.slug),
-        Column("destination_name", lambda a: a.destination.name),
-        Column("destination_country", lambda a: a.destination.country.code),
-        Column("population_group", lambda a: a.population_group),
-        Column("people_pledged", lambda a: a.people_pledged),
-        Column("people_relocated", lambda a: a.relocated),
-        Column("people_remaining", lambda a: a.remaining),
-        Column("status", lambda a: a.status),
-        Column("network", lambda a: a.network.slug if a.network else None),
-        Column("framework_item", lambda a: a.framework_item.code if a.framework_item else None),
-        Column("signed_on", lambda a: iso_partial_date(a.signed_on, a.signed_precision)),
-        Column("period_start", lambda a: a.period_start),
-        Column("period_end", lambda a: a.period_end),
-        Column("notes", lambda a: a.notes),
-        Column("source_url", lambda a: a.source_url),
-        Column("url", lambda a: a.get_absolute_url(), absolute_url=True),
-        Column("people_awaiting_confirmation", lambda a: a.awaiting),
-        Column("source_citation", lambda a: a.source_citation),
+        Column("id", "pk"),
+        Column("origin", "origin__slug"),
+        Column("origin_name", "origin__name"),
+        Column("origin_country", "origin__country", geo.country_code),
+        Column("destination", "destination__slug"),
+        Column("destination_name", "destination__name"),
+        Column("destination_country", "destination__country", geo.country_code),
+        Column("population_group"),
+        Column("people_pledged"),
+        # Annotated by with_totals().
+        Column("people_relocated", "relocated"),
+        Column("people_remaining", "remaining"),
+        Column("status"),
+        Column("network", "network__slug"),
+        Column("framework_item", "framework_item__code"),
+        Column("signed_on", ("signed_on", "signed_precision"), iso_partial_date),
+        Column("period_start"),
+        Column("period_end"),
+        Column("notes"),
+        Column("source_url"),
+        Column("url", "pk", url="commitments:relocation-detail"),
+        Column("people_awaiting_confirmation", "awaiting"),
+        Column("source_citation"),
     ),
     decorate=_decorate_agreements,
-    download_decorate=lambda qs: _decorate_agreements(qs).select_related("framework_item"),
 )
 
 

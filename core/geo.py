@@ -12,7 +12,7 @@ Africa", not "Eastern Africa"; "Latin America and the Caribbean", not "South
 America".
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -93,6 +93,14 @@ def country_subregions() -> dict[str, str]:
 def _code(country: object) -> str:
     # A model's CountryField gives a Country object; filters and values() give text.
     return str(getattr(country, "code", country) or "").upper()
+
+
+@lru_cache(maxsize=1024)
+def country_code(stored: str) -> str:
+    """The code a CountryField gives for the value stored (``Country(stored).code``):
+    the alpha-2 code, however it was written, or the value itself if it names no
+    country. For the downloads, which read stored values, not model instances."""
+    return countries.alpha2(stored) or stored
 
 
 def country_name(code: object) -> str:

@@ -11,7 +11,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
+    Q,
     Subquery,
     Window,
 )
@@ -80,18 +80,18 @@ FRAMEWORKS = Listing(
     ),
     facets=(),
     columns=(
-        Column("code", lambda f: f.code),
-        Column("slug", lambda f: f.slug),
-        Column("name", lambda f: f.name),
-        Column("adopted_on", lambda f: iso_partial_date(f.adopted_on, f.adopted_precision)),
-        Column("adopted_at", lambda f: f.adopted_at),
-        Column("items", lambda f: f.item_count),
-        Column("answered_items", lambda f: f.answered_item_count),
-        Column("published_commitments", lambda f: f.commitment_count),
-        Column("description", lambda f: f.description),
-        Column("source_url", lambda f: f.source_url),
-        Column("source_citation", lambda f: f.source_citation),
-        Column("url", lambda f: f.get_absolute_url(), absolute_url=True),
+        Column("code"),
+        Column("slug"),
+        Column("name"),
+        Column("adopted_on", ("adopted_on", "adopted_precision"), iso_partial_date),
+        Column("adopted_at"),
+        Column("items", "item_count"),
+        Column("answered_items", "answered_item_count"),
+        Column("published_commitments", "commitment_count"),
+        Column("description"),
+        Column("source_url"),
+        Column("source_citation"),
+        Column("url", "code", url="frameworks:detail"),
     ),
 )
 
@@ -108,34 +108,26 @@ ITEMS = Listing(
     ),
     facets=(Facet("answered", "answered"),),
     columns=(
-        Column("framework", lambda i: i.framework.code),
-        Column("code", lambda i: i.code),
-        Column("parent", lambda i: i.parent.code if i.parent else None),
-        Column("title", lambda i: i.title),
-        Column("description", lambda i: i.description),
-        Column("published_commitments", lambda i: i.commitment_count),
-        *(
-            Column(f"region_{region}", lambda i, key=f"region_{region}": getattr(i, key))
-            for region in REGIONS
+        Column("framework", "framework__code"),
+        Column("code"),
+        Column("parent", "parent__code"),
+        Column("title"),
+        Column("description"),
+        Column("published_commitments", "commitment_count"),
+        # Annotated by with_region_and_status_counts().
+        *(Column(f"region_{region}") for region in REGIONS),
+        *(Column(f"status_{status}") for status in STATUSES),
+        Column(
+            "commitments",
+            "commitments__pk",
+            many=True,
+            where=Q(publication_state=Commitment.PublicationState.PUBLISHED),
         ),
-        *(
-            Column(f"status_{status}", lambda i, key=f"status_{status}": getattr(i, key))
-            for status in STATUSES
-        ),
-        Column("commitments", lambda i: [c.pk for c in i.published_commitments]),
-        Column("source_url", lambda i: i.source_url),
-        Column("url", lambda i: i.get_absolute_url(), absolute_url=True),
+        Column("source_url"),
+        Column("url", ("framework__code", "code"), url="frameworks:detail", fragment="#item-{}"),
     ),
     decorate=lambda qs: qs.select_related("parent"),
-    download_decorate=lambda qs: with_region_and_status_counts(
-        qs.select_related("framework", "parent").prefetch_related(
-            Prefetch(
-                "commitments",
-                Commitment.objects.published().order_by("pk"),
-                to_attr="published_commitments",
-            )
-        )
-    ),
+    download_decorate=with_region_and_status_counts,
     per_page=100,
 )
 

@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import geo
 from core.listing import Column, Facet, Listing, Sort
 from core.listviews import list_page
 from core.text import render_markdown
@@ -39,24 +40,23 @@ PRACTICES = Listing(
         Facet("theme", "themes__slug", "themes__name"),
     ),
     columns=(
-        Column("slug", lambda p: p.slug),
-        Column("title", lambda p: p.title),
-        Column("city", lambda p: p.city.slug),
-        Column("city_name", lambda p: p.city.name),
-        Column("country", lambda p: p.city.country.code),
-        Column("region", lambda p: p.city.region),
-        Column("forum", lambda p: p.forum.slug if p.forum else None),
-        Column("themes", lambda p: p.theme_slugs),
-        Column("replicated_by", lambda p: p.replicator_slugs),
-        Column("replications", lambda p: p.replication_count),
-        Column("description", lambda p: p.description),
-        Column("source_url", lambda p: p.source_url),
-        Column("source_citation", lambda p: p.source_citation),
-        Column("url", lambda p: p.get_absolute_url(), absolute_url=True),
+        Column("slug"),
+        Column("title"),
+        Column("city", "city__slug"),
+        Column("city_name", "city__name"),
+        Column("country", "city__country", geo.country_code),
+        Column("region", "city__region"),
+        Column("forum", "forum__slug"),
+        Column("themes", "themes__slug", many=True),
+        Column("replicated_by", "replications__city__slug", many=True),
+        Column("replications", "replication_count"),
+        Column("description"),
+        Column("source_url"),
+        Column("source_citation"),
+        Column("url", "slug", url="practices:detail"),
     ),
     decorate=lambda qs: qs.prefetch_related("themes"),
     download_decorate=lambda qs: qs,
-    download_many={"theme_slugs": "themes__slug", "replicator_slugs": "replications__city__slug"},
 )
 
 

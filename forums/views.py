@@ -28,20 +28,20 @@ FORUMS = Listing(
         Facet("country", "host_city__country", top=10, labeller=geo.country_name),
     ),
     columns=(
-        Column("slug", lambda f: f.slug),
-        Column("edition", lambda f: f.edition),
-        Column("title", lambda f: f.title),
-        Column("theme", lambda f: f.theme),
-        Column("year", lambda f: f.year),
-        Column("start_date", lambda f: iso_partial_date(f.start_date, f.date_precision)),
-        Column("end_date", lambda f: iso_partial_date(f.end_date, f.date_precision)),
-        Column("host_city", lambda f: f.host_city.slug),
-        Column("host_city_name", lambda f: f.host_city.name),
-        Column("host_country", lambda f: f.host_city.country.code),
-        Column("summary", lambda f: f.summary),
-        Column("source_url", lambda f: f.source_url),
-        Column("url", lambda f: f.get_absolute_url(), absolute_url=True),
-        Column("source_citation", lambda f: f.source_citation),
+        Column("slug"),
+        Column("edition"),
+        Column("title"),
+        Column("theme"),
+        Column("year"),
+        Column("start_date", ("start_date", "date_precision"), iso_partial_date),
+        Column("end_date", ("end_date", "date_precision"), iso_partial_date),
+        Column("host_city", "host_city__slug"),
+        Column("host_city_name", "host_city__name"),
+        Column("host_country", "host_city__country", geo.country_code),
+        Column("summary"),
+        Column("source_url"),
+        Column("url", "slug", url="forums:detail"),
+        Column("source_citation"),
     ),
 )
 
@@ -55,6 +55,11 @@ def _decorate_outcomes(qs):
         endorsement_count=subquery_count(Endorsement.objects.all(), "document"),
         published_commitment_count=Commitment.objects.published_count_per("outcome_document"),
     )
+
+
+def _file_url(name: str) -> str | None:
+    """The address of an outcome document's PDF, as ``document.pdf.url`` gives it."""
+    return OutcomeDocument._meta.get_field("pdf").storage.url(name) if name else None
 
 
 OUTCOMES = Listing(
@@ -73,28 +78,23 @@ OUTCOMES = Listing(
         Facet("endorsed_by", "endorsements__city__slug", "endorsements__city__name", top=10),
     ),
     columns=(
-        Column("slug", lambda o: o.slug),
-        Column("title", lambda o: o.title),
-        Column("kind", lambda o: o.kind),
-        Column("forum", lambda o: o.forum.slug if o.forum else None),
-        Column("adopted_on", lambda o: iso_partial_date(o.adopted_on, o.adopted_precision)),
-        Column("language", lambda o: o.language),
-        Column("summary", lambda o: o.summary),
-        Column("themes", lambda o: o.theme_slugs),
-        Column("framework_items", lambda o: o.framework_codes),
-        Column("endorsed_by", lambda o: o.endorser_slugs),
-        Column("published_commitments", lambda o: o.published_commitment_count),
-        Column("pdf_url", lambda o: o.pdf.url if o.pdf else None, absolute_url=True),
-        Column("source_url", lambda o: o.source_url),
-        Column("url", lambda o: o.get_absolute_url(), absolute_url=True),
-        Column("source_citation", lambda o: o.source_citation),
+        Column("slug"),
+        Column("title"),
+        Column("kind"),
+        Column("forum", "forum__slug"),
+        Column("adopted_on", ("adopted_on", "adopted_precision"), iso_partial_date),
+        Column("language"),
+        Column("summary"),
+        Column("themes", "themes__slug", many=True),
+        Column("framework_items", "framework_items__code", many=True),
+        Column("endorsed_by", "endorsements__city__slug", many=True),
+        Column("published_commitments", "published_commitment_count"),
+        Column("pdf_url", "pdf", _file_url, absolute_url=True),
+        Column("source_url"),
+        Column("url", "slug", url="outcomes:detail"),
+        Column("source_citation"),
     ),
     decorate=_decorate_outcomes,
-    download_many={
-        "theme_slugs": "themes__slug",
-        "framework_codes": "framework_items__code",
-        "endorser_slugs": "endorsements__city__slug",
-    },
 )
 
 

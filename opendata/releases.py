@@ -14,7 +14,6 @@ into place with one rename, so a release folder is either complete or absent; a
 release for a date that already has one is refused, never overwritten.
 """
 
-import csv
 import hashlib
 import io
 import json
@@ -29,7 +28,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from commitments.models import Commitment, RelocationAgreement
-from core.listing import DOWNLOAD_CHUNK_SIZE, LIST_SEPARATOR, csv_safe, with_many
+from core.listing import DownloadRows
 
 from .dictionary import LIST_TITLES, LISTINGS, table_schema
 from .models import Release
@@ -68,10 +67,9 @@ def publish_release(*, date=None):
 
     # English in the files, whatever language the curator's request was in.
     with translation.override("en"):
-        records = {listing.name: list(_records(listing)) for listing in LISTINGS}
-        files = {
-            csv_name(listing): _csv_bytes(listing, records[listing.name]) for listing in LISTINGS
-        }
+        records, files = {}, {}
+        for listing in LISTINGS:
+            records[listing.name], files[csv_name(listing)] = _read(listing)
         files[JSON_NAME] = _json_bytes(date, records)
         files[DESCRIPTOR_NAME] = _descriptor_bytes(date)
     checksums = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
@@ -123,41 +121,22 @@ def read_file(release, name):
 # What a release holds ---------------------------------------------------------------
 
 
-def _records(listing):
-    """Every row of the list as {column: value}, as the live download reads them."""
+def _read(listing):
+    """Every row of the list: as {column: value} (what the JSON downloads write) and as
+    the bytes of its CSV, read and written as the live download does, in one pass."""
     decorate = listing.download_decorate or listing.decorate
-    rows = decorate(listing.queryset()).order_by("pk")
-    base_url = settings.SITE_URL.rstrip("/")
-    for obj in with_many(listing, rows.iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)):
-        record = {}
-        for column in listing.columns:
-            value = column.value(obj)
-            if column.absolute_url and value:
-                value = base_url + value
-            record[column.name] = value
-        yield record
-
-
-def _cell(value):
-    """A CSV cell as the live downloads write it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(str(item) for item in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return csv_safe(value)
-
-
-def _csv_bytes(listing, records):
+    table = DownloadRows(
+        listing,
+        decorate(listing.queryset()).order_by("pk"),
+        base_url=settings.SITE_URL.rstrip("/"),
+    )
+    records = []
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([column.name for column in listing.columns])
-    for record in records:
-        writer.writerow([_cell(value) for value in record.values()])
-    return out.getvalue().encode()
+    out.write(table.csv_header())
+    for columns in table.chunks():
+        records.extend(table.records(columns))
+        out.write(table.csv_text(columns))
+    return records, out.getvalue().encode()
 
 
 def _plain(records):

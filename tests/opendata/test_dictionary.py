@@ -31,7 +31,7 @@ def test_every_api_field_has_a_dictionary_entry(db):
 def test_a_column_can_carry_its_own_description():
     from core.listing import Column
 
-    column = Column("odd", lambda row: row, type="integer", description="An odd one.", example=3)
+    column = Column("odd", type="integer", description="An odd one.", example=3)
     found = dictionary.term(dictionary.LISTINGS[0], column)
     assert (found.type, found.description, found.example) == ("integer", "An odd one.", 3)
 
