@@ -13,6 +13,7 @@ from django.utils import timezone
 from commitments.models import Commitment
 from core.sampling import EXACT, MODULUS, Sample, rounded, sample_for
 from tests import builders
+from tests.test_valid_html import _java, _vnu
 
 pytestmark = pytest.mark.django_db
 # The sample has its index on PostgreSQL only; SQLite counts exactly (tested below).
@@ -161,3 +162,20 @@ def test_search_says_when_its_count_is_an_estimate(client, large):
     assert "About" in html and "estimates from a sample" in html
     # The best matches are still shown, with their links.
     assert html.count('href="/commitments/') >= 10
+
+
+@on_postgresql
+def test_pages_with_estimates_are_valid_html(client, large, tmp_path):
+    """The estimate's wording and marks (the note, "About", ≈ in the facets, the
+    charts and search) keep the pages valid, as tests/test_valid_html.py checks the
+    others."""
+    java = _java()
+    files = []
+    for number, url in enumerate(["/commitments/", "/fr/commitments/", "/search/?q=commitment"]):
+        response = client.get(url)
+        assert response.status_code == 200 and "≈" in response.content.decode(), url
+        path = tmp_path / f"{number}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    messages = _vnu(java, files)
+    assert [m["message"] for m in messages] == []
