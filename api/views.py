@@ -87,7 +87,7 @@ class ApiPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         # A large selection of a large table is counted over a sample, as on the
         # public pages (core.sampling); the answer then says its count is an estimate.
-        sampled = selection_sample(queryset.model, queryset)
+        sampled = selection_sample(queryset)
         self.count_estimated = not sampled.sample.exact
         if self.count_estimated:
             count = sampled.sample.scale(sampled.size)

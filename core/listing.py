@@ -292,20 +292,22 @@ def browse(request, listing):
         return Browse(context={}, download=_download(request, listing, rows, fmt))
 
     selection = _filtered(listing, filterset)
-    sampled = selection_sample(selection.model, selection) if is_valid else COUNTED_EXACTLY
+    sampled = selection_sample(selection) if is_valid else COUNTED_EXACTLY
     result.sample = sampled.sample
+    # The rows every count reads: the selection, or its sample (by id when few).
     if sampled.ids is not None:
-        # A few rows of the sample: every count below reads them by id.
-        selection = with_ids(listing.queryset(), sampled.ids)
+        counted = with_ids(listing.queryset(), sampled.ids)
+    else:
+        counted = sampled.sample.rows(selection)
     more = data.get(MORE, "")
-    result.facets = _facets(data, listing, filterset, more=more, sampled=sampled)
+    result.facets = _facets(data, listing, filterset, counted, more=more, sample=result.sample)
     result.active_filters = _active_filters(data, filterset, result.facets)
     if not is_valid:
         return Browse(context={"listing": result}, status=400)
 
     # What the charts describe: the selection's rows, or those of its sample.
-    result.selection = selection if sampled.ids is not None else result.sample.rows(selection)
-    rows = _sorted(_filtered(listing, filterset), sort, q)
+    result.selection = counted
+    rows = _sorted(selection, sort, q)
     if result.sample.exact:
         paginator = Paginator(rows, listing.per_page)
     else:
@@ -404,15 +406,16 @@ def _filtered(listing, filterset, *, exclude=None, base=None):
     return outer.filter(pk__in=inner.order_by().values("pk"))
 
 
-def _facets(data, listing, filterset, more="", sampled=COUNTED_EXACTLY):
+def _facets(data, listing, filterset, counted, more="", sample=EXACT):
+    """The facets' options and counts. ``counted``: the rows the counts read (the
+    selection, or its sample), which a facet whose own filter is not set counts as
+    they are; a facet whose filter is set counts the other filters' rows instead."""
     form = filterset.form
-    sample = sampled.sample
     cleaned = getattr(form, "cleaned_data", {})
     views = []
     for facet in listing.facets:
-        if sampled.ids is not None and not cleaned.get(facet.name):
-            # Its own filter is not set: its rows are those of the sampled selection.
-            rows = with_ids(listing.queryset(), sampled.ids).order_by()
+        if not cleaned.get(facet.name):
+            rows = counted.order_by()
         else:
             rows = sample.rows(_filtered(listing, filterset, exclude=facet.name).order_by())
         selected = [value for value in data.getlist(facet.name) if value != ""]

@@ -134,11 +134,11 @@ COUNTED_EXACTLY = SampledSelection(EXACT)
 LISTED_IDS = 2_000
 
 
-def selection_sample(model: type[Model], selection: QuerySet[Any]) -> SampledSelection:
-    """How to count ``selection`` (rows of ``model``). A selection too small for a
+def selection_sample(selection: QuerySet[Any]) -> SampledSelection:
+    """How to count ``selection``. A selection too small for a
     sample to tell its size is counted exactly. One query besides ``sample_for``'s
     when the table is large (two when the sample of the selection is large too)."""
-    sample = sample_for(model)
+    sample = sample_for(selection.model)
     if sample.exact:
         return COUNTED_EXACTLY
     in_sample = sample.rows(selection.order_by())

@@ -74,7 +74,7 @@ class SearchGroup:
         records.) When the matches are many in a large table, they are counted over a
         sample, and ranked among the ``SEARCH_CANDIDATES`` most recent of them."""
         matches = text_search(self.queryset(), q)
-        sampled = selection_sample(matches.model, matches)
+        sampled = selection_sample(matches)
         if not sampled.sample.exact and self.recent:
             candidates = matches.order_by(*self.recent).values("pk")[:SEARCH_CANDIDATES]
             rows = list(by_relevance(matches.filter(pk__in=candidates))[:SEARCH_GROUP_SIZE])
