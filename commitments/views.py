@@ -1,11 +1,10 @@
-from decimal import Decimal
-
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from core import geo
 from core.dates import iso_partial_date
+from core.downloads import decimal_text
 from core.i18n import localized_expression
 from core.listing import Column, Facet, Listing, Sort
 from core.listviews import list_page
@@ -15,10 +14,6 @@ from .filters import CommitmentFilterSet, RelocationFilterSet
 from .models import Commitment, RelocationAgreement
 
 PUBLISHED = Commitment.PublicationState.PUBLISHED
-
-
-def _amount(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 COMMITMENTS = Listing(
@@ -66,8 +61,8 @@ COMMITMENTS = Listing(
         Column("themes", "themes__slug", many=True),
         Column("framework_items", "framework_items__code", many=True),
         Column("description"),
-        Column("resources_needed", "resources_needed", _amount),
-        Column("resources_secured", "resources_secured", _amount),
+        Column("resources_needed", "resources_needed", decimal_text),
+        Column("resources_secured", "resources_secured", decimal_text),
         Column("currency"),
         Column("resources_note"),
         Column("published_at"),

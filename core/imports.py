@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from core.dates import iso_partial_date, parse_iso_partial_date
-from core.listing import LIST_SEPARATOR, csv_safe, csv_unescape
+from core.downloads import LIST_SEPARATOR, csv_safe, csv_unescape
 
 
 # django-import-export has no types: its classes are Any to mypy.

@@ -28,7 +28,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 
 from commitments.models import Commitment, RelocationAgreement
-from core.listing import DownloadRows
+from core.downloads import DownloadRows
 
 from .dictionary import LIST_TITLES, LISTINGS, table_schema
 from .models import Release

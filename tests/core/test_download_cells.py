@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from cities.models import Network
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
-from core.listing import (
+from core.downloads import (
     _CSV_FORMATS,
     _JSON_FORMATS,
     _NEEDS_QUOTE,

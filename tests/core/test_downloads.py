@@ -235,9 +235,9 @@ def test_a_download_that_fails_midway_is_a_broken_transfer_not_a_short_file(
     and what was sent is not a well-formed file (JSON left open)."""
     from django.db import OperationalError, connection
 
-    from core import listing
+    from core import downloads
 
-    monkeypatch.setattr(listing, "DOWNLOAD_CHUNK_SIZE", 5)
+    monkeypatch.setattr(downloads, "DOWNLOAD_CHUNK_SIZE", 5)
     for _ in range(40):
         builders.commitment(barcelona)
 
