@@ -66,7 +66,9 @@ class DownloadRows:
 
     def __init__(self, listing, queryset, *, base_url):
         # Prefetches (for the pages) make no sense on plain values.
-        self.queryset = queryset.prefetch_related(None)
+        # Pinned to the database the router chose for this request: the rows are read
+        # in a thread of their own (_read_ahead), where the router knows nothing of it.
+        self.queryset = queryset.prefetch_related(None).using(queryset.db)
         self.model = queryset.model
         self.names = [column.name for column in listing.columns]
         self.paths = []  # what the query of values reads, each path once

@@ -103,3 +103,18 @@ def test_writes_always_go_to_the_primary_and_the_flag_ends_with_the_request():
     finally:
         _read_from_replica.reset(token)
     assert router.db_for_read(Commitment) == "default"
+
+
+def test_a_download_reads_its_rows_from_the_replica(client, published):
+    """The rows of a download are read in a thread of their own, where the router
+    cannot see the request: they must still come from the replica's connection."""
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
+        body = b"".join(client.get("/commitments/?format=csv").streaming_content).decode()
+    assert published.title in body
+    reading_rows = [
+        query for query in replica if '"commitments_commitment"."title"' in query["sql"]
+    ]
+    assert reading_rows and not list(primary)
