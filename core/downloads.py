@@ -1,7 +1,8 @@
 """The rows of a list's download as cells: CSV and JSON, written in Python.
 
 ``DownloadRows`` is the one definition of a download's bytes (core.listing streams
-it; opendata.releases writes the data releases with it).
+it; opendata.releases writes the data releases with it); ``core.copying`` has
+PostgreSQL write the same bytes with COPY where every column has a form in SQL.
 ``csv_safe`` and ``csv_unescape`` keep a spreadsheet from running a cell (the public
 downloads, the curators' exports and imports).
 """
@@ -11,13 +12,14 @@ import datetime
 import queue
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from itertools import groupby, islice
 from json.encoder import encode_basestring
 from operator import itemgetter
-from typing import get_type_hints
+from typing import Any, get_type_hints
 
 from django.core.exceptions import FieldDoesNotExist, FieldError, ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
@@ -31,7 +33,7 @@ from psycopg.types.datetime import TimestamptzLoader
 DOWNLOAD_CHUNK_SIZE = 1000
 
 
-def _crosses_to_many(model, path, strict=False):
+def _crosses_to_many(model: Any, path: str, strict: bool = False) -> bool:
     for position, name in enumerate(path.split("__")):
         try:
             field_ = model._meta.get_field(name)
@@ -175,14 +177,14 @@ class DownloadRows:
 _DONE = object()
 
 
-def _read_ahead(produce, database):
+def _read_ahead(produce: Callable[[], Iterator[Any]], database: str) -> Iterator[Any]:
     """The items of the generator ``produce()``, made in a thread of their own while
     the caller works on the item before: the database prepares the next chunk of a
     download while Python writes this one. The thread works on the caller's
     connection (the same transaction, as if the caller read them), which nothing else
     uses meanwhile; an error there is raised here, where the item would have been."""
     connection = connections[database]
-    ready = queue.Queue(maxsize=1)
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
     def hand_over(entry):
@@ -274,13 +276,14 @@ class _RelatedLists:
         return [lists.get(key, _NONE) for key in keys]
 
 
-def related_rows(model, column):
+def related_rows(model: Any, column: Any) -> tuple[Any, str, str]:
     """For a ``many`` column: the rows that hold its relation (the through table of a
     many-to-many, the rows of a reverse foreign key) that have a value, the name of
     their column that links them to the list's row, and the path of the value."""
     path = column.paths[0]
     name, _, rest = path.partition("__")
     relation = model._meta.get_field(name)
+    holder: Any
     if isinstance(relation, models.ManyToManyField):
         holder = relation.remote_field.through
         link, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
@@ -346,7 +349,7 @@ class UrlTemplate:
     plain: re.Pattern | None
 
 
-def url_template(view, base_url):
+def url_template(view: str, base_url: str) -> UrlTemplate:
     """``reverse(view)`` once, with a marker for its argument (in the current language)."""
     head, _marker, tail = (base_url + reverse(view, args=[_URL_MARKER])).rpartition(_URL_MARKER)
     if _URL_MARKER in head:
@@ -386,7 +389,8 @@ def _url_function(view, fragment, base_url):
 
 
 def decimal_text(value: Decimal | None) -> str | None:
-    """A column's convert: an amount as text ("1500000.00"), as the database keeps it."""
+    """A column's convert: an amount as text ("1500000.00"), as the database keeps it
+    (its SQL form, core.copying, gives the same for up to six decimal places)."""
     return None if value is None else str(value)
 
 
@@ -419,7 +423,7 @@ def _kind(column, model, annotations):
     return "any"
 
 
-def _output_field(model, annotations, path):
+def _output_field(model: Any, annotations: Any, path: str) -> Any:
     """The field of the values that ``path`` (or an annotation) reads, if known."""
     if path in annotations:
         try:
@@ -590,7 +594,7 @@ _CSV_QUOTED = ',"\r\n'
 _CSV_QUOTED_CELL = re.compile('[,"\r\n]')
 
 
-def _csv_quoted(cells):
+def _csv_quoted(cells: list[str]) -> list[str]:
     """A column of cells as csv.writer writes them: quoted where they hold a comma, a
     quote or a line break (tested once over the whole column), a quote doubled."""
     text = "".join(cells)
@@ -602,7 +606,7 @@ def _csv_quoted(cells):
     ]
 
 
-def _csv_lines_of(columns):
+def _csv_lines_of(columns: list[list[str]]) -> str:
     if len(columns) == 1:  # csv.writer quotes a line's only cell when it is empty
         columns = [[cell or '""' for cell in columns[0]]]
     return "\r\n".join(map(",".join, zip(*columns, strict=True))) + "\r\n"
@@ -620,7 +624,7 @@ def _timestamps_read_in_c(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def csv_safe(value):
+def csv_safe(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula, wherever a cell could start in
     it, gets a ' there so that it stays text. The public downloads and the curators'
     export both write their cells through here; ``csv_unescape`` undoes it."""

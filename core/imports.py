@@ -99,7 +99,7 @@ class CuratedResource(resources.ModelResource):  # type: ignore[misc]
     def export_field(self, field: Any, instance: Any, **kwargs: Any) -> Any:
         # Staff write titles and texts that curators then open in a spreadsheet: a
         # cell starting like a formula is exported as text, as on the public downloads.
-        return csv_safe(super().export_field(field, instance, **kwargs))  # type: ignore[no-untyped-call]
+        return csv_safe(super().export_field(field, instance, **kwargs))
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         # Cells written through csv_safe (our downloads and exports) come back as

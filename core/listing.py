@@ -33,6 +33,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.copying import copied_download
 from core.downloads import DownloadRows, _crosses_to_many, _csv_lines, _json_lines
 from core.sampling import (
     COUNTED_EXACTLY,
@@ -569,8 +570,10 @@ def _url(data, *, set_=None, remove=None, drop=()):
 def _download(request, listing, rows, fmt):
     decorate = listing.download_decorate or listing.decorate
     base_url = request.build_absolute_uri("/")[:-1]
-    table = DownloadRows(listing, decorate(rows), base_url=base_url)
-    stream = _csv_lines(table) if fmt == "csv" else _json_lines(table)
+    stream = copied_download(listing, decorate(rows), fmt, base_url=base_url)
+    if stream is None:
+        table = DownloadRows(listing, decorate(rows), base_url=base_url)
+        stream = _csv_lines(table) if fmt == "csv" else _json_lines(table)
     response = StreamingHttpResponse(stream, content_type=FORMATS[fmt])
     filename = f"{listing.name}-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
