@@ -7,9 +7,10 @@ file would, with the peak memory of each worker sampled while it streams.
         .venv/bin/python bench/download_server.py "/commitments/?format=csv"
 
 Prints rows, seconds, rows/s, megabytes, whether the file ended as a complete one
-(the CSV's last line whole, the JSON closed), the largest worker's peak RSS, and the
+(the CSV's last line whole, the JSON closed), the largest worker's peak RSS, the
 share of the machine's CPU time the hypervisor took meanwhile (steal, /proc/stat: on
-a shared virtual machine the same run is that much slower).
+a shared virtual machine the same run is that much slower) and the share spent
+waiting for the disk (a first run after a while reads tables the kernel let go of).
 """
 
 import argparse
@@ -45,11 +46,12 @@ def _rss_mb(pid):
 
 
 def _cpu_ticks():
-    """(busy, steal) clock ticks of the whole machine so far (/proc/stat)."""
+    """(busy, waiting for the disk, steal) clock ticks of the whole machine so far
+    (/proc/stat)."""
     with open("/proc/stat") as file:
         fields = [int(value) for value in file.readline().split()[1:]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
-    return user + nice + system + irq + softirq, steal
+    user, nice, system, _idle, iowait, irq, softirq, steal = fields[:8]
+    return user + nice + system + irq + softirq, iowait, steal
 
 
 def main():
@@ -95,7 +97,7 @@ def main():
         for url in args.urls:
             peak["rss"] = 0.0
             started = time.perf_counter()
-            busy_before, steal_before = _cpu_ticks()
+            ticks_before = _cpu_ticks()
             size = lines = 0
             tail = b""
             error = ""
@@ -108,18 +110,20 @@ def main():
             except Exception as exc:  # noqa: BLE001 (a broken transfer is the finding)
                 error = f"{type(exc).__name__}: {exc}"
             seconds = time.perf_counter() - started
-            busy, steal = (
-                now - before
-                for now, before in zip(_cpu_ticks(), (busy_before, steal_before), strict=True)
+            busy, iowait, steal = (
+                now - before for now, before in zip(_cpu_ticks(), ticks_before, strict=True)
             )
-            # The hypervisor's share of the machine's time (it varies from run to run).
-            stolen = steal / max(busy + steal, 1)
+            # The hypervisor's share of the machine's time (it varies from run to run),
+            # and the time spent waiting for the disk (a table not in memory any more).
+            stolen = steal / max(busy + iowait + steal, 1)
+            waiting = iowait / max(busy + iowait + steal, 1)
             complete = tail.endswith(b"\n]\n") if "json" in url else tail.endswith(b"\n")
             rows = lines - 1 if "csv" in url else lines - 2
             print(
                 f"{rows:>10,} rows  {seconds:6.1f} s  {rows / seconds:9,.0f} rows/s  "
                 f"{size / 1e6:7.1f} MB  complete={complete and not error}  "
-                f"worker peak RSS {peak['rss']:5.0f} MB  CPU stolen {stolen:4.0%}  {url}  {error}",
+                f"worker peak RSS {peak['rss']:5.0f} MB  "
+                f"CPU stolen {stolen:4.0%}  disk wait {waiting:4.0%}  {url}  {error}",
                 flush=True,
             )
     finally:
