@@ -64,9 +64,11 @@ TEXT: "models.TextField[str, str]" = models.TextField()
 BLOCK_BYTES = 256 * 1024
 
 # A column's convert -> its SQL form (a function of the expressions of the values it
-# reads, giving the same text, NULL for None), and whether that text can never start
-# a spreadsheet formula (then csv_safe is not tried on it).
-SQL_FORMS: dict[Callable[..., Any], tuple[Callable[..., Any], bool]] = {}
+# reads, giving the same text, NULL for None) and the kind of that text: "text";
+# "plain text", which can never start a spreadsheet formula nor holds a character
+# that JSON escapes (then neither is tried on it); "numeric text" (a number's
+# digits: a "-" may start it, JSON escapes nothing in it).
+SQL_FORMS: dict[Callable[..., Any], tuple[Callable[..., Any], str]] = {}
 
 
 def _sql(template: str, *expressions: Any) -> Func:
@@ -123,9 +125,9 @@ def _decimal_text_sql(value: Any) -> Cast:
     return _text(value)
 
 
-SQL_FORMS[iso_partial_date] = (_iso_partial_date_sql, True)  # digits and "-", a digit first
-SQL_FORMS[decimal_text] = (_decimal_text_sql, False)
-SQL_FORMS[geo.country_code] = (_country_code_sql, False)
+SQL_FORMS[iso_partial_date] = (_iso_partial_date_sql, "plain text")  # digits and "-"
+SQL_FORMS[decimal_text] = (_decimal_text_sql, "numeric text")
+SQL_FORMS[geo.country_code] = (_country_code_sql, "text")
 
 
 # What a column is in SQL -------------------------------------------------------------
@@ -166,7 +168,7 @@ _CSV_CELLS = {
         f"(CASE WHEN {_WHOLE_SECOND} THEN {_ISO % ''} ELSE {_ISO % '.US'} END || '+00:00')"
     ),
     # Text that cannot start a formula (partial dates, the site's own URLs).
-    "safe text": "NULLIF({v}, '')",
+    "plain text": "NULLIF({v}, '')",
     "text": (
         "NULLIF(CASE WHEN {g} AND {v} ~ "
         + _literal(_MAY_NEED_QUOTE)
@@ -175,6 +177,9 @@ _CSV_CELLS = {
         + r", '\1''', 'g') ELSE {v} END, '')"
     ),
 }
+# A number's text may start with "-": it is tried as any text is.
+_CSV_CELLS["numeric text"] = _CSV_CELLS["text"]
+_FORMULA_CHECKED = ("text", "numeric text")
 _JSON_CELLS = {
     "number": "COALESCE(({v})::text, 'null')",
     "bool": "COALESCE(({v})::text, 'null')",
@@ -184,7 +189,9 @@ _JSON_CELLS = {
         f"""COALESCE('"' || CASE WHEN {_WHOLE_SECOND} THEN {_ISO % ""} """
         f"""ELSE {_ISO % ".MS"} END || 'Z"', 'null')"""
     ),
-    "safe text": "COALESCE(to_json({v})::text, 'null')",
+    # Text in which JSON escapes nothing (partial dates, the site's URLs, amounts).
+    "plain text": """COALESCE('"' || {v} || '"', 'null')""",
+    "numeric text": """COALESCE('"' || {v} || '"', 'null')""",
     "text": "COALESCE(to_json({v})::text, 'null')",
     # The items already written as JSON, joined: a list.
     "list": "('[' || COALESCE({v}, '') || ']')",
@@ -260,14 +267,16 @@ def _url_column(column: Any, model: Any, annotations: Any, base_url: str) -> _Co
         parts += [Value(before), _text(_read(model, paths[1])), Value(after)]
     url = Case(When(plain, then=_joined(*parts)), output_field=TEXT)
     # A cell starts after a separator: with none in the template, only at its start
-    # (the argument holds none, nor spaces or quotes).
-    fixed = template.head + template.tail + before + after
-    safe = (
+    # (the argument holds none, nor spaces or quotes); JSON escapes quotes,
+    # backslashes and control characters, none of which a plain argument holds.
+    fixed = template.head + template.tail
+    plain_text = (
         not column.fragment
         and not any(separator in fixed for separator in ",;\t|\r\n")
         and csv_safe(template.head) == template.head
+        and _json_encode(fixed) == f'"{fixed}"'
     )
-    return _Column(url, "safe text" if safe else "text")
+    return _Column(url, "plain text" if plain_text else "text")
 
 
 # core.downloads' _PLAIN_URL_ARGUMENT, whole.
@@ -323,9 +332,8 @@ def _column(
         form = SQL_FORMS.get(column.convert)
         if form is None:
             return None
-        function, safe = form
-        value = function(*(_read(model, path) for path in column.paths))
-        return _Column(value, "safe text" if safe else "text")
+        function, kind = form
+        return _Column(function(*(_read(model, path) for path in column.paths)), kind)
     if len(column.paths) != 1:
         return None
     return _value_column(model, annotations, column.paths[0], timezone_name)
@@ -343,7 +351,11 @@ def _statement(listing: Any, queryset: Any, columns: list[_Column], fmt: str) ->
     fence = "" if query.low_mark or query.high_mark is not None else " OFFSET 0"
     values = [f's."{name}"' for name in names]
     if fmt == "csv":
-        texts = [value for value, (_, kind) in zip(values, chosen, strict=True) if kind == "text"]
+        texts = [
+            value
+            for value, (_, kind) in zip(values, chosen, strict=True)
+            if kind in _FORMULA_CHECKED
+        ]
         test = "concat_ws(chr(10), " + ", ".join(texts) + ") ~ " + _literal(_MAY_NEED_QUOTE)
         # Our constants around Django's SQL (whose values are parameters).
         rows = f"SELECT s.*, {test if texts else 'false'} AS _g FROM ({sql}{fence}) s OFFSET 0"  # noqa: S608

@@ -151,7 +151,7 @@ def test_an_error_partway_through_is_a_broken_transfer_not_a_short_file(
     def failing(value):  # value / 0 for the 40th row (the oldest, the last)
         return copying._text(value / (value - Decimal(39)))
 
-    monkeypatch.setitem(copying.SQL_FORMS, copying.decimal_text, (failing, False))
+    monkeypatch.setitem(copying.SQL_FORMS, copying.decimal_text, (failing, "text"))
 
     response = client.get(f"/commitments/?format={fmt}")
     assert response.status_code == 200 and response.streaming
