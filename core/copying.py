@@ -32,6 +32,7 @@ import contextlib
 import itertools
 import json
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -45,13 +46,14 @@ from django_countries import countries
 from core import geo
 from core.dates import DatePrecision, iso_partial_date
 from core.downloads import (
+    _PLAIN_URL_ARGUMENT,
     LIST_SEPARATOR,
     _crosses_to_many,
-    _csv_lines_of,
-    _csv_quoted,
     _json_encode,
+    _kind,
     _output_field,
     _read_ahead,
+    csv_header,
     csv_safe,
     decimal_text,
     related_rows,
@@ -98,6 +100,7 @@ def _iso_partial_date_sql(date: Any, precision: Any) -> Func:
     return _sql("to_char(%(expressions)s)", date, formats)
 
 
+@cache  # (what django-countries knows is settled at start-up)
 def _country_codes() -> str:
     """{what may be stored, upper-cased: the code ``country_code`` gives} as JSON: the
     codes themselves and the numeric codes that fit a two-character field."""
@@ -215,14 +218,10 @@ def _text_field(field_: Any) -> bool:
     return isinstance(field_, models.CharField | models.TextField)
 
 
-def _read(model: Any, path: str) -> F:
-    return F(model._meta.pk.attname) if path == "pk" else F(path)
-
-
 def _value_column(model: Any, annotations: Any, path: str, timezone_name: str) -> _Column | None:
     """A column that is a value as it is read (``_kind`` in core.downloads, in SQL)."""
     field_ = _output_field(model, annotations, path)
-    value = _read(model, path)
+    value = F(path)
     if isinstance(field_, models.BooleanField):
         return _Column(value, "bool")
     if isinstance(field_, models.DateTimeField):
@@ -250,7 +249,7 @@ def _url_column(column: Any, model: Any, annotations: Any, base_url: str) -> _Co
         if not marker or "{" in before + after or "}" in before + after or len(paths) != 2:
             return None
     argument_field = _output_field(model, annotations, paths[0])
-    argument = _read(model, paths[0])
+    argument = F(paths[0])
     if _integer_field(argument_field):
         # A negative number would go through reverse(), which refuses it: ids never are.
         plain: Any = GreaterThanOrEqual(argument, 0)
@@ -264,7 +263,7 @@ def _url_column(column: Any, model: Any, annotations: Any, base_url: str) -> _Co
         fragment_field = _output_field(model, annotations, paths[1])
         if not (_integer_field(fragment_field) or _text_field(fragment_field)):
             return None
-        parts += [Value(before), _text(_read(model, paths[1])), Value(after)]
+        parts += [Value(before), _text(F(paths[1])), Value(after)]
     url = Case(When(plain, then=_joined(*parts)), output_field=TEXT)
     # A cell starts after a separator: with none in the template, only at its start
     # (the argument holds none, nor spaces or quotes); JSON escapes quotes,
@@ -280,7 +279,7 @@ def _url_column(column: Any, model: Any, annotations: Any, base_url: str) -> _Co
 
 
 # core.downloads' _PLAIN_URL_ARGUMENT, whole.
-_PLAIN_ARGUMENT = "^[-A-Za-z0-9_]+$"
+_PLAIN_ARGUMENT = f"^{_PLAIN_URL_ARGUMENT.pattern}$"
 
 
 def _only_plain_arguments(view: str) -> bool:
@@ -297,11 +296,11 @@ def _only_plain_arguments(view: str) -> bool:
 def _many_column(model: Any, annotations: Any, column: Any) -> _Column | None:
     """``many=True``: the list's items joined in SQL, in the order Python reads them:
     for CSV as the cell's text, for JSON as the items written in JSON."""
-    item_field = _output_field(model, annotations, column.paths[0])
-    if _text_field(item_field):
+    kind = _kind(column, model, annotations)
+    if kind == "list of text":
         json_item = _sql("to_json(%(expressions)s)::text", F("_item"))
         csv_item: Any = F("_item")
-    elif _integer_field(item_field):
+    elif kind == "list of numbers":
         csv_item = json_item = _text(F("_item"))
     else:
         return None
@@ -333,7 +332,7 @@ def _column(
         if form is None:
             return None
         function, kind = form
-        return _Column(function(*(_read(model, path) for path in column.paths)), kind)
+        return _Column(function(*map(F, column.paths)), kind)
     if len(column.paths) != 1:
         return None
     return _value_column(model, annotations, column.paths[0], timezone_name)
@@ -459,8 +458,7 @@ def _blocks(database: str, statement: str, params: Any, fmt: str) -> Iterator[by
 
 
 def _csv_file(listing: Any, blocks: Iterator[bytes]) -> Iterator[bytes]:
-    names = [column.name for column in listing.columns]
-    yield _csv_lines_of([_csv_quoted([name]) for name in names]).encode()
+    yield csv_header([column.name for column in listing.columns]).encode()
     yield from blocks
 
 

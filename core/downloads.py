@@ -161,7 +161,7 @@ class DownloadRows:
         return ",\n".join(map(self.json_row.__mod__, zip(*values, strict=True)))
 
     def csv_header(self):
-        return _csv_lines_of([_csv_quoted([name]) for name in self.names])
+        return csv_header(self.names)
 
     def csv_text(self, columns):
         """A chunk's rows as lines of CSV, exactly as ``csv.writer`` writes the cells
@@ -394,7 +394,7 @@ def decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _kind(column, model, annotations):
+def _kind(column: Any, model: Any, annotations: Any) -> str:
     """How the column's values become CSV cells, from what the column reads."""
     if column.many:
         item = _output_field(model, annotations, column.paths[0])
@@ -440,6 +440,11 @@ def _output_field(model: Any, annotations: Any, path: str) -> Any:
             return None
         model = field_.related_model if field_.is_relation else None
     return field_
+
+
+def csv_header(names: list[str]) -> str:
+    """The CSV's first line: the columns' names, as csv.writer writes them."""
+    return _csv_lines_of([_csv_quoted([name]) for name in names])
 
 
 def _csv_lines(table):

@@ -569,10 +569,11 @@ def _url(data, *, set_=None, remove=None, drop=()):
 
 def _download(request, listing, rows, fmt):
     decorate = listing.download_decorate or listing.decorate
+    rows = decorate(rows)
     base_url = request.build_absolute_uri("/")[:-1]
-    stream = copied_download(listing, decorate(rows), fmt, base_url=base_url)
+    stream = copied_download(listing, rows, fmt, base_url=base_url)
     if stream is None:
-        table = DownloadRows(listing, decorate(rows), base_url=base_url)
+        table = DownloadRows(listing, rows, base_url=base_url)
         stream = _csv_lines(table) if fmt == "csv" else _json_lines(table)
     response = StreamingHttpResponse(stream, content_type=FORMATS[fmt])
     filename = f"{listing.name}-{timezone.localdate().isoformat()}.{fmt}"
