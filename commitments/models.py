@@ -62,6 +62,23 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
             .values_list("status", "city__region", "count")
         )
 
+    def involving(self, city: City | int) -> Self:
+        """Commitments a city made, as the lead city or as a partner."""
+        partners = CommitmentPartner.objects.filter(city=city).values("commitment")
+        return self.filter(Q(city=city) | Q(pk__in=partners))
+
+    def published_by_initiative(self) -> list[tuple[str, int, datetime.date | None]]:
+        """``[(initiative, count, latest start date)]`` of the published commitments,
+        most first: what the record holds and where it comes from, in one query."""
+        return list(
+            self.published()
+            .order_by()
+            .values("initiative")
+            .annotate(count=models.Count("pk"), newest=models.Max("start_date"))
+            .order_by("-count", "initiative")
+            .values_list("initiative", "count", "newest")
+        )
+
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """What a user may see and change in the portal and the admin.
 
@@ -73,7 +90,13 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
     # Overdue and stale are derived, not stored: one definition each, used by the pages,
     # the filters, the downloads and the API.
     def _flag_aliases(self, today: datetime.date) -> Self:
-        closed = [Commitment.Status.ACHIEVED, Commitment.Status.WITHDRAWN]
+        # Neither closed nor of unknown state: a source that gives no state says
+        # nothing of being late or stale.
+        closed = [
+            Commitment.Status.ACHIEVED,
+            Commitment.Status.WITHDRAWN,
+            Commitment.Status.NOT_REPORTED,
+        ]
         cutoff = stale_cutoff(today)
         return self.alias(
             _last_update_on=Subquery(
@@ -148,6 +171,20 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         ACHIEVED = "achieved", _("achieved")
         STALLED = "stalled", _("stalled")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        # A record from a public page that gives no state: never a guessed status.
+        NOT_REPORTED = "not_reported", _("not reported")
+
+    class Initiative(models.TextChoices):
+        """Where a commitment was pledged or reported, as its source says."""
+
+        CALL_TO_LOCAL_ACTION = "call_to_local_action", _("Call to Local Action")
+        UN_NETWORK_PLEDGE = "un_network_pledge", _("UN Network on Migration pledge")
+        GFMD_PLATFORM = "gfmd_platform", _("GFMD Platform for Partnerships")
+        GLOBAL_CITIES_FUND = "global_cities_fund", _("Global Cities Fund")
+        LOCAL_COALITION = "local_coalition", _("Local Coalition for Migrants and Refugees")
+        PORTAL = "portal", _("the city, through this site")
+        CITY = "city", _("the city's own announcement")
+        OTHER = "other", _("other public report")
 
     class PublicationState(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -203,8 +240,41 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"),
-        default=0,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Empty when not reported: never counted as 0 % or in an average."),
+    )
+    reported_state = models.CharField(
+        _("state in the source's words"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the source says of the state, e.g. “grant awarded”."),
+    )
+    initiative = models.CharField(
+        _("initiative"),
+        max_length=30,
+        choices=Initiative.choices,
+        default=Initiative.PORTAL,
+        db_index=True,
+        help_text=_("The pledging initiative or report the commitment comes from."),
+    )
+    partner_cities = models.ManyToManyField(
+        City,
+        through="CommitmentPartner",
+        related_name="partner_commitments",
+        blank=True,
+        verbose_name=_("partner cities"),
+        help_text=_("Other cities that made this commitment with the lead city."),
+    )
+    answers = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answered_by",
+        verbose_name=_("answers"),
+        help_text=_("The pledge this one matches or answers, if any."),
     )
     resources_needed = models.DecimalField(
         _("resources needed"),
@@ -314,7 +384,8 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         return bool(
             self.target_date
             and self.target_date < timezone.localdate()
-            and self.status not in (self.Status.ACHIEVED, self.Status.WITHDRAWN)
+            and self.status
+            not in (self.Status.ACHIEVED, self.Status.WITHDRAWN, self.Status.NOT_REPORTED)
         )
 
     def clean(self) -> None:
@@ -322,7 +393,8 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         errors: dict[str, Any] = {}
         if self.progress is not None and not 0 <= self.progress <= 100:
             errors["progress"] = _("Progress is a percentage between 0 and 100.")
-        if self.status == self.Status.ACHIEVED and self.progress != 100:
+        # Achieved with its progress not reported is what a source may say.
+        if self.status == self.Status.ACHIEVED and self.progress not in (None, 100):
             errors["progress"] = _("An achieved commitment is at 100% progress.")
         if self.start_date and self.target_date:
             coarser = coarser_precision(self.start_precision, self.target_precision)
@@ -371,6 +443,31 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         super().save(*args, **kwargs)
 
 
+class CommitmentPartner(SourcedModel):
+    """A partner city of a commitment several cities made (a city-to-city partnership,
+    a joint pledge), with the source that names it and its role."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="partnerships"
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="partnerships", verbose_name=_("city")
+    )
+    role = models.CharField(_("role"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("partner city")
+        verbose_name_plural = _("partner cities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "city"], name="unique_commitment_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} – {self.commitment}"
+
+
 class ProgressUpdate(TimestampedModel):
     """A dated report of progress on a commitment: the public timeline."""
 
@@ -392,7 +489,11 @@ class ProgressUpdate(TimestampedModel):
     )
     text = models.TextField(_("what happened"), help_text=_("Markdown; sanitized when shown."))
     percent = models.PositiveSmallIntegerField(
-        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("progress (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Empty when the report gives no share done."),
     )
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     # Checked like an outcome document's PDF: extension, size and the PDF magic bytes.
@@ -593,6 +694,8 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         IN_PROGRESS = "in_progress", _("in progress")
         COMPLETED = "completed", _("completed")
         SUSPENDED = "suspended", _("suspended")
+        #: The cities agreed; a national government must still approve the move.
+        PENDING_APPROVAL = "pending_approval", _("agreed, pending approval")
 
     origin = models.ForeignKey(
         City,
@@ -640,6 +743,12 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
     period_end = models.DateField(_("period end"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SIGNED, db_index=True
+    )
+    reported_state = models.CharField(
+        _("state in the source's words"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the source says of the state, e.g. who must still approve it."),
     )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()

@@ -485,7 +485,7 @@ def add_progress_update(
     user: User | None,
     date: datetime.date,
     text: str,
-    percent: int,
+    percent: int | None,
     evidence_url: str = "",
     evidence_file: File[bytes] | None = None,
     date_precision: str = "day",
@@ -515,6 +515,7 @@ def add_progress_update(
     if (
         latest is not None
         and latest.pk == update.pk
+        and percent is not None
         and commitment.progress != percent
         and commitment.status != Commitment.Status.ACHIEVED
     ):

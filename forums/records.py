@@ -597,9 +597,9 @@ FORUMS = [
             "summary": "Local authorities' commitments to further migrants' rights, "
             "protection, integration and empowerment, tying good migration governance to "
             "the Sustainable Development Goals; signed by the mayors and local leaders "
-            "present. It set up an informal working group, chaired by the mayors of Quezon "
-            "City and Legazpi, to draft local guidelines for Asian cities on migrants in "
-            "countries in crisis (MICIC).",
+            "present. The mayors of Quezon City and Legazpi were to chair an informal "
+            "working group writing guidance on how cities of Asia can apply the MICIC "
+            "Guidelines (on migrants caught in conflicts or disasters) locally.",
             "themes": ["governance-of-migration", "rights-protection", "crisis-response"],
             "frameworks": ["SDG"],
             "source": "m4d-2016",
@@ -614,11 +614,10 @@ FORUMS = [
         "end": D(2017, 6, 27),
         "theme": "Mayors as Humanitarian and Development Actors: Preparing, Welcoming and "
         "Integrating",
-        "summary": "Held in Berlin's Rotes Rathaus just before the Global Forum on "
-        "Migration and Development (GFMD) summit in the same city, to which the mayors "
-        "taking part were invited. Mayors compared how they receive large numbers of "
-        "newcomers, how they govern integration over time, and what city-to-city "
-        "partnerships achieve.",
+        "summary": "Met in Berlin's Rotes Rathaus in the days before the city hosted the "
+        "GFMD summit, which the participating mayors were invited to attend. Mayors "
+        "compared how they receive large numbers of newcomers, how they govern "
+        "integration over time, and what city-to-city partnerships achieve.",
         "source": ("m4d-2017", "mechanism-about"),
         "partners": [],
         "outcome": {
@@ -629,9 +628,9 @@ FORUMS = [
             "adopted_on": D(2017, 6, 1),
             "precision": MONTH,
             "summary": "The Berlin forum's declaration, endorsed by the cities represented "
-            "(no list of them is known) and sent to the preparation of the global compacts "
-            "on migration and on refugees: what cities do, what stands in their way, and "
-            "what they recommend.",
+            "(no list of them is known) and fed into the drafting of the two global "
+            "compacts, for migration and for refugees: what cities do, what stands in "
+            "their way, and what they recommend.",
             "themes": ["governance-of-migration", "relocation-and-reception"],
             "frameworks": ["GCM", "GCR"],
             "source": "m4d-2017",
@@ -777,6 +776,7 @@ AGREEMENT = {
     "destination": "barcelona",
     "people_pledged": 100,
     "signed_on": D(2016, 3, 16),
+    "state": "agreed, pending the Spanish state's approval",
     "notes": "The mayors of Athens and Barcelona agreed, as a first pilot within the "
     "inter-EU city solidarity network for refugees in Greece, that Barcelona would take in "
     "100 refugees living in camps in Athens. Hosting refugees is a power of the Spanish "

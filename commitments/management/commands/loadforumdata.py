@@ -10,13 +10,21 @@ and named in the output; ``--reset`` overwrites such records after naming each o
 The rules are in ``core.loading``. A second run writes nothing, not even history.
 """
 
+import datetime
+import tomllib
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cities.models import City, Network, Organization, SteeringPartner
-from commitments.models import RelocationAgreement
+from commitments.models import (
+    Commitment,
+    CommitmentPartner,
+    ProgressUpdate,
+    RelocationAgreement,
+)
 from core.dates import DatePrecision
 from core.loading import RecordLoader
 from forums import records
@@ -27,11 +35,16 @@ from forums.models import (
     ForumPartner,
     Framework,
     FrameworkItem,
+    GoodPractice,
     OutcomeDocument,
     Theme,
 )
 
 LOADER = "loadforumdata"
+CENTS = Decimal("0.01")
+#: Cities' commitments, practices and relocation pledges, each with its page: a data
+#: file, written and reviewed as the record (see its header).
+LOCAL_ACTIONS = Path(__file__).resolve().parents[2] / "records" / "local_actions.toml"
 
 
 class _Declined(Exception):
@@ -236,6 +249,7 @@ class Command(BaseCommand):
             documents[data["slug"]] = self.load_outcome(data, None, themes, items)
 
         self.load_figures(forums, documents)
+        self.load_local_actions(cities, network_obj, themes, items, documents)
 
         agreement = records.AGREEMENT
         origin, destination = cities.get(agreement["origin"]), cities.get(agreement["destination"])
@@ -248,7 +262,8 @@ class Command(BaseCommand):
                     "population_group": RelocationAgreement.PopulationGroup.REFUGEES,
                     "people_pledged": agreement["people_pledged"],
                     "network": network_obj,
-                    "status": RelocationAgreement.Status.SIGNED,
+                    "status": RelocationAgreement.Status.PENDING_APPROVAL,
+                    "reported_state": agreement["state"],
                     "signed_on": agreement["signed_on"],
                     "signed_precision": DatePrecision.DAY,
                     "notes": agreement["notes"],
@@ -399,3 +414,221 @@ class Command(BaseCommand):
                     **sourced(source),
                 },
             )
+
+    # Cities' local actions (records/local_actions.toml) ----------------------------
+
+    def load_local_actions(self, cities, network, themes, items, documents):
+        data = read_local_actions()
+        self.published = data["published"]
+        record = self.loader.record
+        for place in data["city"]:
+            slug = place["slug"]
+            if slug in cities:
+                continue
+            cities[slug] = record(
+                City,
+                f"city:{slug}",
+                {"slug": slug},
+                {
+                    "name": place["name"],
+                    "kind": place.get("kind", City.Kind.CITY),
+                    "country": place["country"],
+                    "latitude": Decimal(place["latitude"]),
+                    "longitude": Decimal(place["longitude"]),
+                    "source_url": place["source_url"],
+                    "source_citation": place["source_citation"],
+                },
+            )
+        loaded = {}
+        for entry in data["item"]:
+            city = cities.get(entry["city"])
+            if city is None:
+                continue
+            if entry["kind"] == "practice":
+                self.load_practice(entry, city, themes)
+            elif entry["kind"] == "agreement":
+                self.load_pledge(entry, city, cities, network)
+            else:
+                loaded[entry["id"]] = self.load_commitment(
+                    entry, city, cities, themes, items, documents
+                )
+        for entry in data["item"]:
+            answers = loaded.get(entry.get("answers"))
+            commitment = loaded.get(entry["id"])
+            # Set once both are loaded; a second run finds it set and writes nothing.
+            if commitment and answers and commitment.answers_id is None:
+                commitment.answers = answers
+                commitment.save(update_fields=["answers"])
+
+    def load_commitment(self, entry, city, cities, themes, items, documents):
+        start, start_precision = partial_date(entry.get("start"))
+        target, target_precision = partial_date(entry.get("end"))
+        amount = entry.get("amount")
+        initiative = INITIATIVES[entry["initiative"]]
+        codes = [f"GCM-{n}" for n in entry.get("gcm", [])]
+        codes += [f"SDG-{t}" for t in entry.get("sdg", [])]
+        commitment = self.loader.record(
+            Commitment,
+            f"local-action:{entry['id']}",
+            {"title": entry["title"], "city": city},
+            {
+                "city": city,
+                "title": entry["title"],
+                "description": described(entry),
+                "status": entry.get("status", Commitment.Status.NOT_REPORTED),
+                "reported_state": entry.get("status_words", ""),
+                "progress": entry.get("progress"),
+                "start_date": start,
+                "start_precision": start_precision,
+                "target_date": target,
+                "target_precision": target_precision,
+                "resources_secured": Decimal(amount).quantize(CENTS) if amount else None,
+                "currency": entry.get("currency", "") if amount else "",
+                "initiative": initiative,
+                "outcome_document": documents.get("call-to-local-action")
+                if initiative == Commitment.Initiative.CALL_TO_LOCAL_ACTION
+                else None,
+                "publication_state": Commitment.PublicationState.PUBLISHED,
+                "published_at": self.published,
+                **entry_source(entry),
+            },
+            m2m={
+                "themes": [themes[slug] for slug in entry.get("themes", []) if themes.get(slug)],
+                "framework_items": [items[code] for code in codes if items.get(code)],
+            },
+        )
+        if commitment is None:
+            return None
+        for slug in entry.get("partners", []):
+            if cities.get(slug) is None:
+                continue
+            self.loader.record(
+                CommitmentPartner,
+                f"local-action:{entry['id']}:partner:{slug}",
+                {"commitment": commitment, "city": cities[slug]},
+                {
+                    "commitment": commitment,
+                    "city": cities[slug],
+                    "role": entry.get("partner_roles", ""),
+                    **entry_source(entry),
+                },
+            )
+        for n, update in enumerate(entry.get("update", []), start=1):
+            date, precision = partial_date(update["date"])
+            self.loader.record(
+                ProgressUpdate,
+                f"local-action:{entry['id']}:update:{n}",
+                {"commitment": commitment, "evidence_url": update["source_url"]},
+                {
+                    "commitment": commitment,
+                    "date": date,
+                    "date_precision": precision,
+                    "text": f"{update['text']}\n\nSource: {citation_of(update)}",
+                    "percent": None,
+                    "evidence_url": update["source_url"],
+                    "reported_by_city": False,
+                    "verified": True,
+                },
+            )
+        return commitment
+
+    def load_practice(self, entry, city, themes):
+        self.loader.record(
+            GoodPractice,
+            f"local-action:{entry['id']}",
+            {"slug": entry["id"].lower()},
+            {
+                "title": entry["title"],
+                "city": city,
+                "description": described(entry),
+                **entry_source(entry),
+            },
+            m2m={"themes": [themes[slug] for slug in entry.get("themes", []) if themes.get(slug)]},
+        )
+
+    def load_pledge(self, entry, city, cities, network):
+        origin = cities.get(entry["from"])
+        if origin is None:
+            return
+        signed, precision = partial_date(entry.get("start"))
+        self.loader.record(
+            RelocationAgreement,
+            f"local-action:{entry['id']}",
+            {"origin": origin, "destination": city},
+            {
+                "people_pledged": entry["people"],
+                "status": entry.get("agreement_status", RelocationAgreement.Status.PROPOSED),
+                "reported_state": entry.get("status_words", ""),
+                "signed_on": signed,
+                "signed_precision": precision,
+                "notes": described(entry),
+                **entry_source(entry),
+            },
+        )
+
+
+INITIATIVES = {
+    "call-to-local-action": Commitment.Initiative.CALL_TO_LOCAL_ACTION,
+    "un-network-pledge": Commitment.Initiative.UN_NETWORK_PLEDGE,
+    "gfmd-pfp": Commitment.Initiative.GFMD_PLATFORM,
+    "global-cities-fund": Commitment.Initiative.GLOBAL_CITIES_FUND,
+    "local-coalition": Commitment.Initiative.LOCAL_COALITION,
+    "city": Commitment.Initiative.CITY,
+}
+
+
+def read_local_actions(path=LOCAL_ACTIONS):
+    with open(path, "rb") as file:
+        data = tomllib.load(file)
+    # The day the secretariat published the file's records on the site.
+    data["published"] = datetime.datetime.combine(
+        data["published"], datetime.time(12), tzinfo=datetime.UTC
+    )
+    data.setdefault("city", [])
+    data.setdefault("item", [])
+    for entry in data["item"]:
+        entry["initiative"] = entry.get("initiative", "other")
+        if entry["initiative"] not in INITIATIVES:
+            entry["initiative"] = "other"
+    return data
+
+
+INITIATIVES["other"] = Commitment.Initiative.OTHER
+
+
+def partial_date(text):
+    """A date the page gives as "2016", "2016-03" or "2016-03-16", with its precision."""
+    if not text:
+        return None, DatePrecision.DAY
+    parts = [int(part) for part in str(text).split("-")]
+    precision = (DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY)[len(parts) - 1]
+    return datetime.date(*(parts + [1] * (3 - len(parts)))), precision
+
+
+def citation_of(source):
+    """A reader's citation: publisher, “title”, date, from an item or an update."""
+    parts = [source.get("source_publisher", ""), source.get("source_title", "")]
+    if parts[1]:
+        parts[1] = f"“{parts[1]}”"
+    parts.append(source.get("source_date", ""))
+    return ", ".join(part for part in parts if part)
+
+
+def entry_source(entry):
+    """source_url and source_citation: the item's page first, then any other page
+    that shows the same item."""
+    citations = [citation_of(entry)]
+    citations += [f"{citation_of(other)} {other['source_url']}" for other in entry.get("also", [])]
+    return {"source_url": entry["source_url"], "source_citation": "; ".join(citations)}
+
+
+def described(entry):
+    """The description, then the figures and dates as the page gives them."""
+    lines = [entry["description"]]
+    if entry.get("figures"):
+        lines.append("Figures as reported: " + "; ".join(entry["figures"]) + ".")
+    if entry.get("dates_words"):
+        lines.append(f"Dates as reported: {entry['dates_words']}.")
+    if entry.get("organisations"):
+        lines.append("With: " + ", ".join(entry["organisations"]) + ".")
+    return "\n\n".join(lines)
