@@ -71,9 +71,10 @@ def city_detail(request, slug):
     city = get_object_or_404(City.objects.prefetch_related("networks"), slug=slug)
     commitments = (
         Commitment.objects.published()
-        .filter(city=city)
+        .involving(city)
         .with_flags()
-        .select_related("outcome_document")
+        .select_related("outcome_document", "city")
+        .prefetch_related("partner_cities")
         .order_by("title", "pk")
     )
     agreements = (

@@ -7,21 +7,44 @@ from core import geo
 from core.filters import PublicFilterSet, SlugMultipleFilter, TrueFalseFilter, YearFilter
 from forums.models import Forum, FrameworkItem, OutcomeDocument, Theme
 
-from .models import Commitment, RelocationAgreement
+from .models import Commitment, CommitmentPartner, RelocationAgreement
 
 COUNTRY_CHOICES = geo.COUNTRY_CHOICES
 
 
+def lead_or_partner(qs, path, value):
+    """Commitments whose lead city or one of whose partner cities has ``path`` in
+    ``value`` ("city", "city__country"...): a subquery, so no row is met twice."""
+    if not value:
+        return qs
+    partners = CommitmentPartner.objects.filter(**{f"{path}__in": value})
+    return qs.filter(Q(**{f"{path}__in": value}) | Q(pk__in=partners.values("commitment")))
+
+
+class LeadOrPartnerCityFilter(SlugMultipleFilter):
+    def filter(self, qs, value):
+        return lead_or_partner(qs, "city", value)
+
+
+class LeadOrPartnerChoiceFilter(django_filters.MultipleChoiceFilter):
+    def filter(self, qs, value):
+        return lead_or_partner(qs, self.field_name, value)
+
+
 class CommitmentFilterSet(PublicFilterSet):
-    city = SlugMultipleFilter(field_name="city", queryset=City.objects.all(), label=_("City"))
-    country = django_filters.MultipleChoiceFilter(
+    # A commitment of several cities is found under each of them.
+    city = LeadOrPartnerCityFilter(field_name="city", queryset=City.objects.all(), label=_("City"))
+    country = LeadOrPartnerChoiceFilter(
         field_name="city__country", choices=COUNTRY_CHOICES, label=_("Country")
     )
-    region = django_filters.MultipleChoiceFilter(
+    region = LeadOrPartnerChoiceFilter(
         field_name="city__region", choices=geo.REGION_CHOICES, label=_("UN region")
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Commitment.Status.choices, label=_("Status")
+    )
+    initiative = django_filters.MultipleChoiceFilter(
+        choices=Commitment.Initiative.choices, label=_("Initiative")
     )
     theme = SlugMultipleFilter(field_name="themes", queryset=Theme.objects.all(), label=_("Theme"))
     framework = SlugMultipleFilter(
@@ -45,7 +68,8 @@ class CommitmentFilterSet(PublicFilterSet):
     class Meta:
         model = Commitment
         fields = [
-            "q", "city", "country", "region", "status", "theme", "framework", "outcome",
+            "q", "city", "country", "region", "status", "initiative", "theme", "framework",
+            "outcome",
             "forum", "year", "overdue", "stale",
         ]  # fmt: skip
 

@@ -140,6 +140,6 @@ def pending_diff(commitment: Commitment) -> list[DiffRow]:
 
 def for_review(queryset: CommitmentQuerySet) -> CommitmentQuerySet:
     """The queryset a review page reads: one query per relation, whatever the size."""
-    return queryset.select_related("city", "outcome_document", "created_by").prefetch_related(
-        "themes", "framework_items", "clauses__document"
-    )
+    return queryset.select_related(
+        "city", "outcome_document", "created_by", "answers"
+    ).prefetch_related("themes", "framework_items", "clauses__document", "partner_cities")

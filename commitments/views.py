@@ -11,7 +11,7 @@ from core.listviews import list_page
 from forums.models import Clause
 
 from .filters import CommitmentFilterSet, RelocationFilterSet
-from .models import Commitment, RelocationAgreement
+from .models import Commitment, CommitmentPartner, RelocationAgreement
 
 PUBLISHED = Commitment.PublicationState.PUBLISHED
 
@@ -20,7 +20,9 @@ COMMITMENTS = Listing(
     name="commitments",
     filterset_class=CommitmentFilterSet,
     # Only published commitments are public: every query of the list starts here.
-    queryset=lambda: Commitment.objects.published().select_related("city"),
+    queryset=lambda: (
+        Commitment.objects.published().select_related("city").prefetch_related("partner_cities")
+    ),
     sorts=(
         Sort(
             "published", _("Recently published"), (F("published_at").desc(nulls_last=True), "-pk")
@@ -28,13 +30,21 @@ COMMITMENTS = Listing(
         Sort("title", _("Title"), ("title", "pk")),
         Sort("city", _("City"), ("city__name", "title", "pk")),
         Sort("target", _("Target date"), (F("target_date").asc(nulls_last=True), "pk")),
-        Sort("progress", _("Progress"), ("-progress", "title", "pk")),
+        Sort("progress", _("Progress"), (F("progress").desc(nulls_last=True), "title", "pk")),
     ),
     facets=(
         Facet("status", "status"),
-        Facet("region", "city__region"),
-        Facet("country", "city__country", top=10, labeller=geo.country_name),
-        Facet("city", "city__slug", "city__name", top=10),
+        Facet("initiative", "initiative"),
+        # A commitment counts for its lead city and for each partner city.
+        Facet("region", "region", sides=("city", "partner_cities")),
+        Facet(
+            "country",
+            "country",
+            top=10,
+            sides=("city", "partner_cities"),
+            labeller=geo.country_name,
+        ),
+        Facet("city", "slug", "name", top=10, sides=("city", "partner_cities")),
         Facet("theme", "themes__slug", lambda: localized_expression("themes__name")),
         Facet("framework", "framework_items__code", "framework_items__code", top=10),
         Facet("outcome", "outcome_document__slug", "outcome_document__title"),
@@ -68,6 +78,10 @@ COMMITMENTS = Listing(
         Column("published_at"),
         Column("source_url"),
         Column("url", "pk", url="commitments:detail"),
+        Column("partner_cities", "partner_cities__slug", many=True),
+        Column("initiative"),
+        Column("reported_state"),
+        Column("answers"),
         Column("source_citation"),
     ),
     decorate=lambda qs: qs.with_flags(),  # type: ignore[attr-defined]
@@ -127,6 +141,7 @@ RELOCATIONS = Listing(
         Column("source_url"),
         Column("url", "pk", url="commitments:relocation-detail"),
         Column("people_awaiting_confirmation", "awaiting"),
+        Column("reported_state"),
         Column("source_citation"),
     ),
     decorate=_decorate_agreements,
@@ -141,17 +156,23 @@ def commitment_detail(request, pk):
     commitment = get_object_or_404(
         Commitment.objects.published()
         .with_flags()
-        .select_related("city", "outcome_document__forum")
+        .select_related("city", "outcome_document__forum", "answers__city")
         .prefetch_related(
             "themes",
             "framework_items__framework",
             "updates",
             Prefetch("clauses", Clause.objects.select_related("document")),
+            Prefetch("partnerships", CommitmentPartner.objects.select_related("city")),
         ),
         pk=pk,
     )
+    answers = commitment.answers
+    if answers is not None and answers.publication_state != PUBLISHED:
+        commitment.answers = None  # an unpublished pledge is not named
     context = {
         "commitment": commitment,
+        "partnerships": commitment.partnerships.all(),
+        "answered_by": commitment.answered_by.published().select_related("city"),
         "changes": _public_changes(commitment),
     }
     return render(request, "commitments/commitment_detail.html", context)

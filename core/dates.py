@@ -11,6 +11,8 @@ from typing import overload
 
 from django.db import models
 from django.utils import formats
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,6 +62,42 @@ def format_partial_date(
     if precision == DatePrecision.MONTH:
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     return formats.date_format(value, "DATE_FORMAT")
+
+
+def format_date_range(
+    start: datetime.date | None, end: datetime.date | None, precision: str | None
+) -> str:
+    """A span as a person writes it: "19–20 June 2014", "30 June – 2 July 2014",
+    "19–20 de junio de 2014", "19–20 juin 2014"; a single date when it is one day."""
+    if start is None:
+        return ""
+    one = gettext("%(day)s %(month)s %(year)s")
+    if precision == DatePrecision.DAY and (end is None or end == start):
+        return one % {"day": start.day, "month": MONTHS[start.month], "year": start.year}
+    if end is None or end == start or precision != DatePrecision.DAY:
+        first = format_partial_date(start, precision)
+        if end is None or format_partial_date(end, precision) == first:
+            return first
+        return f"{first} – {format_partial_date(end, precision)}"
+    month = MONTHS
+    if (start.year, start.month) == (end.year, end.month):
+        return gettext("%(start_day)s–%(end_day)s %(month)s %(year)s") % {
+            "start_day": start.day,
+            "end_day": end.day,
+            "month": month[start.month],
+            "year": start.year,
+        }
+    if start.year == end.year:
+        return gettext("%(start_day)s %(start_month)s – %(end_day)s %(end_month)s %(year)s") % {
+            "start_day": start.day,
+            "start_month": month[start.month],
+            "end_day": end.day,
+            "end_month": month[end.month],
+            "year": start.year,
+        }
+    return " – ".join(
+        one % {"day": day.day, "month": month[day.month], "year": day.year} for day in (start, end)
+    )
 
 
 def iso_partial_date(

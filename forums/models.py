@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization
 from core.counts import subquery_count, yes_if_positive
-from core.dates import DatePrecision, format_partial_date, truncate
+from core.dates import DatePrecision, format_date_range, format_partial_date, truncate
 from core.i18n import localized
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 
@@ -188,10 +188,7 @@ class Forum(SourcedModel, TimestampedModel, VersionedModel):
 
     @property
     def dates_display(self) -> str:
-        start = format_partial_date(self.start_date, self.date_precision)
-        if self.end_date and self.end_date != self.start_date:
-            return f"{start} – {format_partial_date(self.end_date, self.date_precision)}"
-        return start
+        return format_date_range(self.start_date, self.end_date, self.date_precision)
 
     def clean(self) -> None:
         super().clean()

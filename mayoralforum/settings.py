@@ -308,6 +308,8 @@ EMAIL_DELIVERY_BACKEND = env_str(
 EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 60 * 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mayoral Forum <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where readers report an error in a record (named on the home page and every list).
+CORRECTIONS_EMAIL = env_str("CORRECTIONS_EMAIL", "corrections@localhost")
 # Curators are told by email when staff submit something for review.
 CURATOR_EMAILS = env_list("CURATOR_EMAILS")
 # The site's public address: emails link to their pages with it (an email has no

@@ -172,10 +172,36 @@ SPECIFIC = {
     ),
     # commitments
     "commitments.status": _t(
-        "string", _("Status: planned, in_progress, achieved, stalled or withdrawn."), "in_progress"
+        "string",
+        _(
+            "Status: planned, in_progress, achieved, stalled, withdrawn, or not_reported "
+            "when the source gives none."
+        ),
+        "in_progress",
     ),
     "commitments.progress": _t(
-        "integer", _("Progress in percent (0 to 100; 100 when achieved)."), 40
+        "integer",
+        _("Progress in percent (0 to 100); empty when not reported, never counted as 0."),
+        40,
+    ),
+    "commitments.partner_cities": _t(
+        "list",
+        _("Slugs of the other cities that made the commitment with the lead city."),
+        "zurich",
+    ),
+    "commitments.initiative": _t(
+        "string",
+        _(
+            "Where it was pledged or reported: call_to_local_action, un_network_pledge, "
+            "gfmd_platform, global_cities_fund, local_coalition, portal, city or other."
+        ),
+        "call_to_local_action",
+    ),
+    "commitments.reported_state": _t(
+        "string", _("The state in the source's own words, if it gives one."), "grant awarded"
+    ),
+    "commitments.answers": _t(
+        "integer", _("Id of the commitment this one matches or answers, if any."), 12
     ),
     "commitments.overdue": _t(
         "boolean",
@@ -256,7 +282,17 @@ SPECIFIC = {
         5,
     ),
     "relocations.status": _t(
-        "string", _("Status: proposed, signed, in_progress, completed or suspended."), "signed"
+        "string",
+        _(
+            "Status: proposed, signed, in_progress, completed, suspended or "
+            "pending_approval (agreed by the cities, awaiting a government's approval)."
+        ),
+        "signed",
+    ),
+    "relocations.reported_state": _t(
+        "string",
+        _("The state in the source's own words, if it gives one."),
+        "agreed, pending the Spanish state's approval",
     ),
     "relocations.network": _t(
         "string",

@@ -104,6 +104,8 @@ def commitments_by_status(counts=None):
             "value": counts.get(value, 0),
         }
         for value, label in Commitment.Status.choices
+        # Every status, and "not reported" once a source leaves one out.
+        if value != Commitment.Status.NOT_REPORTED or counts.get(value)
     ]
     total = sum(counts.values())
     summary = ""

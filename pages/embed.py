@@ -28,7 +28,7 @@ def city_card(request, slug):
     grouped = {
         row["status"]: row
         for row in Commitment.objects.published()
-        .filter(city=city)
+        .involving(city)
         .order_by()
         .values("status")
         .annotate(count=Count("pk"), progress=Avg("progress"))
@@ -38,7 +38,11 @@ def city_card(request, slug):
             "value": value,
             "label": label,
             "count": grouped.get(value, {}).get("count", 0),
-            "progress": round(grouped[value]["progress"]) if value in grouped else None,
+            # The average of the progress reported: a commitment whose progress is not
+            # reported counts in no average (None when none is reported).
+            "progress": round(average)
+            if (average := grouped.get(value, {}).get("progress")) is not None
+            else None,
         }
         for value, label in Commitment.Status.choices
     ]

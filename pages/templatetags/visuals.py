@@ -8,7 +8,10 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 
+from commitments.models import Commitment
+from forums.models import GoodPractice
 from pages import charts, maps
 from pages.list_feeds import follow_url as url_of
 
@@ -23,6 +26,24 @@ CHARTS = {
     "forums_over_time": charts.forums_over_time,
     "transfers_over_time": charts.transfers_over_time,
 }
+
+
+@register.inclusion_tag("includes/record_note.html")
+def record_note():
+    """What the record holds, where it comes from, how a city adds to it and how to
+    report an error: two queries (the commitments by initiative, the practices)."""
+    by_initiative = Commitment.objects.published_by_initiative()
+    labels = dict(Commitment.Initiative.choices)
+    return {
+        "commitments": sum(count for _initiative, count, _newest in by_initiative),
+        "by_initiative": [
+            (labels.get(initiative, _("no initiative named")), count)
+            for initiative, count, _newest in by_initiative
+        ],
+        "practices": GoodPractice.objects.count(),
+        "newest": max((newest for *_rest, newest in by_initiative if newest), default=None),
+        "corrections_email": settings.CORRECTIONS_EMAIL,
+    }
 
 
 @register.inclusion_tag("includes/map.html")

@@ -52,6 +52,7 @@ FILTERS = {
         "country",
         "region",
         "status",
+        "initiative",
         "theme",
         "framework",
         "outcome",

@@ -161,10 +161,10 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
         ("/cities/", 8),
         # + validation of the network and of the forum named
         ("/cities/?network=network&forum=forum-1&sort=country", 10),
-        # the city, its networks, published commitments (with flags), agreements (with
-        # totals), forums, endorsements, good practices and their replicating cities,
-        # practices it replicated
-        ("/cities/city-0/", 9),
+        # the city, its networks, published commitments (with flags, lead or partner)
+        # and their partner cities, agreements (with totals), forums, endorsements, good
+        # practices and their replicating cities, practices it replicated
+        ("/cities/city-0/", 10),
     ]
     for url, budget in pages:
         with django_assert_max_num_queries(budget):

@@ -186,11 +186,12 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
     builders.populate(size)
     assert GoodPractice.objects.count() == size
     pages = [
-        # 4 facets (one grouped query each), count, rows, their themes
-        ("/practices/", 7),
+        # 4 facets (one grouped query each), count, rows, their themes, what the record
+        # holds (commitments by initiative, practices)
+        ("/practices/", 9),
         # + validation of the theme and the city named
-        ("/practices/?theme=theme-0&city=city-0&replicated=yes&region=europe", 9),
-        ("/practices/?q=P&sort=replications", 7),
+        ("/practices/?theme=theme-0&city=city-0&replicated=yes&region=europe", 11),
+        ("/practices/?q=P&sort=replications", 9),
         # the practice with its city and forum, its themes, its replications
         ("/practices/practice-0/", 3),
         # the city named, the practices

@@ -21,7 +21,7 @@ def _form_data(commitment, **changes):
         "title": commitment.title,
         "description": commitment.description,
         "status": commitment.status,
-        "progress": commitment.progress,
+        "progress": "" if commitment.progress is None else commitment.progress,
         "start_date": commitment.start_date or "",
         "target_date": commitment.target_date or "",
         "currency": commitment.currency,
