@@ -81,7 +81,7 @@ COMMITMENTS = Listing(
         Column("partner_cities", "partner_cities__slug", many=True),
         Column("initiative"),
         Column("reported_state"),
-        Column("answers"),
+        Column("answers", "answers__pk"),
         Column("source_citation"),
     ),
     decorate=lambda qs: qs.with_flags(),  # type: ignore[attr-defined]

@@ -166,9 +166,10 @@ class ReviewForm(PortalForm, forms.Form):
         super().__init__(*args, **kwargs)
         if commitment is not None:
             self.initial.setdefault("version", commitment.version)
-        self.fields["version"].error_messages["required"] = _(
-            "This form does not say which version you reviewed: reload the page."
-        )
+        # A hidden field: whatever is wrong with it, the curator can only reload.
+        reload = _("This form does not say which version you reviewed: reload the page.")
+        for code in ("required", "invalid", "min_value"):
+            self.fields["version"].error_messages[code] = reload
 
 
 class ReturnForm(ReviewForm):

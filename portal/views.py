@@ -446,25 +446,28 @@ def commitment_review(request, pk):
 def _decide(request, pk, *, form_class, allowed, refusal, decision):
     """Runs ``decision(commitment, form)`` for a POST from the review page.
 
-    A commitment in another state, or a change since the page was loaded, sends the
-    curator back to the review page with a message; nothing is changed.
+    A refused decision changes nothing and shows the review page again, as it is now,
+    with the reason and what the curator typed: 409 for a commitment in another state
+    or changed since the page was loaded, 400 for a form that says no version. A
+    script tells refusal from success by the status (success redirects).
     """
     commitment = _get_commitment(request, pk)
     form = form_class(request.POST, commitment=commitment)
+    forms_shown = {"return_form" if form_class is ReturnForm else "reject_form": form}
+    if form_class is ReviewForm:
+        forms_shown = {}
     if not allowed(commitment):
         messages.error(request, refusal)
-        return redirect("portal:commitment-review", pk=commitment.pk)
+        return _review_page(request, commitment.pk, status=409, **forms_shown)
     if not form.is_valid():
         if "version" in form.errors:
             messages.error(request, " ".join(form.errors["version"]))
-            return redirect("portal:commitment-review", pk=commitment.pk)
-        forms_shown = {"return_form" if form_class is ReturnForm else "reject_form": form}
         return _review_page(request, commitment.pk, status=400, **forms_shown)
     try:
         message = decision(commitment, form)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("portal:commitment-review", pk=commitment.pk)
+        return _review_page(request, commitment.pk, status=409, **forms_shown)
     messages.success(request, message)
     return redirect("portal:dashboard")
 

@@ -282,10 +282,11 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
         # grouped query per side and one for rows alike on both), count, rows, their
         # partner cities, the charts of the selection: by status and region (one grouped
         # query), by theme (the themes, and their counts), and what the record holds
-        # (commitments by initiative, practices)
-        ("/commitments/?status=planned&status=in_progress&theme=theme-0", 25),
-        ("/commitments/", 24),
-        ("/commitments/?page=1&sort=city&q=commitment", 24),
+        # (commitments by initiative, practices); PostgreSQL counts a large selection
+        # over a sample, which takes one query more
+        ("/commitments/?status=planned&status=in_progress&theme=theme-0", 26),
+        ("/commitments/", 25),
+        ("/commitments/?page=1&sort=city&q=commitment", 25),
         # city validation, 7 facets (3 plain; city and country, either side: a grouped
         # query per side and one for rows alike on both; origin, destination), count,
         # rows, the pledged-by-city chart, what the record holds (two)

@@ -155,12 +155,13 @@ def test_publishing_a_version_the_curator_did_not_see_is_refused_and_changes_not
         response = client.post(
             reverse("portal:commitment-publish", args=[full_submission.pk]),
             {"version": _version(page)},
-            follow=True,
         )
+    # Refused, and told apart from success: 409, the page again with the reason and
+    # the commitment as it is now, ready to be decided on.
+    assert response.status_code == 409
     assert "changed since you loaded it" in response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse(
-        "portal:commitment-review", args=[full_submission.pk]
-    )
+    assert "Open five reception centres" in response.content.decode()
+    assert _version(response) == full_submission.version
     full_submission.refresh_from_db()
     assert full_submission.publication_state == SUBMITTED
     assert full_submission.published_at is None
@@ -197,10 +198,10 @@ def test_a_decision_without_the_reviewed_version_is_refused(
 ):
     client.force_login(curator)
     data = {} if version is None else {"version": version}
-    response = client.post(
-        reverse("portal:commitment-publish", args=[full_submission.pk]), data, follow=True
-    )
-    assert response.status_code == 200
+    response = client.post(reverse("portal:commitment-publish", args=[full_submission.pk]), data)
+    # Refused as a bad request (no redirect, as a success would get), with the reason.
+    assert response.status_code == 400
+    assert "reload the page" in response.content.decode()
     full_submission.refresh_from_db()
     assert full_submission.publication_state == SUBMITTED
 
@@ -304,3 +305,16 @@ def test_the_review_page_queries_do_not_grow_with_the_content(
     # (one more since the partner cities: a many-to-many of the content)
     with django_assert_max_num_queries(10):
         assert _review(client, commitment).status_code == 200
+
+
+def test_a_decision_on_a_commitment_no_longer_waiting_answers_409(
+    client, curator, full_submission
+):
+    client.force_login(curator)
+    page = _review(client, full_submission)
+    url = reverse("portal:commitment-publish", args=[full_submission.pk])
+    assert client.post(url, {"version": _version(page)}).status_code == 302
+    again = client.post(url, {"version": _version(page)})
+    assert again.status_code == 409
+    full_submission.refresh_from_db()
+    assert full_submission.publication_state == PUBLISHED

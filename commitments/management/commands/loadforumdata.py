@@ -582,7 +582,7 @@ def read_local_actions(path=LOCAL_ACTIONS):
         data = tomllib.load(file)
     # The day the secretariat published the file's records on the site.
     data["published"] = datetime.datetime.combine(
-        data["published"], datetime.time(12), tzinfo=datetime.UTC
+        data["published"], datetime.time(0), tzinfo=datetime.UTC
     )
     data.setdefault("city", [])
     data.setdefault("item", [])
