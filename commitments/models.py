@@ -259,7 +259,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         db_index=True,
         help_text=_("The pledging initiative or report the commitment comes from."),
     )
-    partner_cities = models.ManyToManyField(
+    partner_cities: "models.ManyToManyField[City, CommitmentPartner]" = models.ManyToManyField(
         City,
         through="CommitmentPartner",
         related_name="partner_commitments",
