@@ -453,9 +453,9 @@ def _decide(request, pk, *, form_class, allowed, refusal, decision):
     """
     commitment = _get_commitment(request, pk)
     form = form_class(request.POST, commitment=commitment)
-    forms_shown = {"return_form" if form_class is ReturnForm else "reject_form": form}
-    if form_class is ReviewForm:
-        forms_shown = {}
+    # The form with a comment is shown again as typed; a bare decision has none.
+    shown_as = {ReturnForm: "return_form", RejectChangesForm: "reject_form"}.get(form_class)
+    forms_shown = {shown_as: form} if shown_as else {}
     if not allowed(commitment):
         messages.error(request, refusal)
         return _review_page(request, commitment.pk, status=409, **forms_shown)

@@ -464,7 +464,7 @@ class Command(BaseCommand):
         start, start_precision = partial_date(entry.get("start"))
         target, target_precision = partial_date(entry.get("end"))
         amount = entry.get("amount")
-        initiative = INITIATIVES[entry["initiative"]]
+        initiative = INITIATIVES.get(entry.get("initiative"), Commitment.Initiative.OTHER)
         codes = [f"GCM-{n}" for n in entry.get("gcm", [])]
         codes += [f"SDG-{t}" for t in entry.get("sdg", [])]
         commitment = self.loader.record(
@@ -574,7 +574,7 @@ INITIATIVES = {
     "global-cities-fund": Commitment.Initiative.GLOBAL_CITIES_FUND,
     "local-coalition": Commitment.Initiative.LOCAL_COALITION,
     "city": Commitment.Initiative.CITY,
-}
+}  # any other publisher: Commitment.Initiative.OTHER
 
 
 def read_local_actions(path=LOCAL_ACTIONS):
@@ -586,14 +586,7 @@ def read_local_actions(path=LOCAL_ACTIONS):
     )
     data.setdefault("city", [])
     data.setdefault("item", [])
-    for entry in data["item"]:
-        entry["initiative"] = entry.get("initiative", "other")
-        if entry["initiative"] not in INITIATIVES:
-            entry["initiative"] = "other"
     return data
-
-
-INITIATIVES["other"] = Commitment.Initiative.OTHER
 
 
 def partial_date(text):
