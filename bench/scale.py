@@ -55,6 +55,9 @@ PAGES = [
     "/outcomes/?theme=synthetic-theme-01",
     "/relocations/?country=ES&status=in_progress",
     "/api/commitments/?theme=synthetic-theme-01",
+    # Lead-or-partner filters (a joint commitment is listed under each of its cities).
+    "/commitments/?city=synthetic-city-0042",
+    "/commitments/?country=ES&status=not_reported",
 ]
 LOAD_MIX = [
     "/",

@@ -20,14 +20,14 @@ whole state lives in the URL, so any view can be linked to and shared.
   streamed in chunks with the same related data as the page, UTF-8, stable columns.
 """
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -457,19 +457,8 @@ def _facet_counts(facet, rows, selected, show_all=False):
     options than the top ones shown; one grouped query. ``show_all`` lifts the top."""
     top = None if show_all else facet.top
     if facet.sides:
-        counts, labels = Counter(), {}
-        for side in facet.sides:
-            side_counts, side_labels = _grouped(rows, f"{side}__{facet.key}", _side(facet, side))
-            counts.update(side_counts)
-            labels.update(side_labels)
-        # A row with the same value on both sides (two cities of one country) counts once.
-        first, second = (f"{side}__{facet.key}" for side in facet.sides[:2])
-        same, _labels = _grouped(rows.filter(**{first: F(second)}), first, "")
-        counts.subtract(same)
-        ranked = sorted(
-            (value for value, count in counts.items() if count > 0),
-            key=lambda value: (-counts[value], str(labels.get(value, value))),
-        )
+        counts, labels = _grouped_sides(rows, facet)
+        ranked = sorted(counts, key=lambda value: (-counts[value], str(labels.get(value, value))))
         has_more = bool(top) and len(ranked) > top
         if top:
             ranked = ranked[:top] + [value for value in ranked[top:] if value in selected]
@@ -490,8 +479,35 @@ def _facet_counts(facet, rows, selected, show_all=False):
     return counts, labels, has_more
 
 
-def _side(facet, side):
-    return f"{side}__{facet.label}" if facet.label else ""
+def _grouped_sides(rows, facet):
+    """{value: rows with it on either side}, {value: label}: one query, grouping the
+    distinct (row, value) pairs of all sides, so that a row with the same value on two
+    sides (two cities of one country) counts once. The database cannot aggregate a
+    UNION through the ORM, so the union's own SQL is wrapped in the grouping."""
+    parts = []
+    for side in facet.sides:
+        values = {"facet_row": F("pk"), "facet_value": F(f"{side}__{facet.key}")}
+        if facet.label:
+            values["facet_label"] = F(f"{side}__{facet.label}")
+        parts.append(rows.order_by().values(**values))
+    pairs = parts[0].union(*parts[1:])
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # a selection known to be empty (a search with no terms)
+        return {}, {}
+    label = ", facet_label" if facet.label else ""
+    grouped = (
+        f"SELECT facet_value{label}, COUNT(*) FROM ({sql}) AS pairs "  # noqa: S608 (the ORM's SQL)
+        f"WHERE facet_value IS NOT NULL GROUP BY facet_value{label}"
+    )
+    counts, labels = {}, {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(grouped, params)
+        for value, *rest in cursor.fetchall():
+            counts[str(value)] = rest[-1]
+            if facet.label:
+                labels[str(value)] = rest[0]
+    return counts, labels
 
 
 def _grouped(rows, key, label, limit=None):

@@ -139,6 +139,27 @@ def test_the_city_facet_counts_a_joint_commitment_for_each_city(client):
     assert counts == {"lead": 2, "partner": 1}
 
 
+def test_the_country_facet_counts_a_commitment_once_however_many_of_its_cities_it_has(client):
+    lead, near, far = (
+        builders.city("lead", "ES"),
+        builders.city("near", "ES"),
+        builders.city("far", "FR"),
+    )
+    joint = builders.commitment(lead, title="Three cities, two countries")
+    for partner in (near, far):
+        CommitmentPartner.objects.create(
+            commitment=joint, city=partner, source_url="https://a.example/"
+        )
+    builders.commitment(near, title="Near alone")
+    listing = client.get("/commitments/").context["listing"]
+    facets = {facet.name: facet for facet in listing.facets}
+    assert {o.value: o.count for o in facets["country"].options} == {"ES": 2, "FR": 1}
+    assert {o.value: o.count for o in facets["city"].options} == {"lead": 1, "near": 2, "far": 1}
+    assert {o.value: o.count for o in facets["region"].options} == {"europe": 2}
+    listed = client.get("/commitments/?country=ES&country=FR").context["listing"]
+    assert listed.page.paginator.count == 2  # the joint commitment once
+
+
 def test_unknown_progress_is_shown_as_not_reported_and_left_out_of_averages(client):
     city = builders.city("avg", "ES")
     builders.commitment(city, title="Half done", status="in_progress", progress=50)
