@@ -9,6 +9,7 @@ from django.conf import settings
 from model_bakery import baker
 
 from commitments.models import Commitment, RelocationAgreement, Transfer
+from core.management.commands.compilecatalogs import compiled
 from forums.models import OutcomeDocument
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,17 @@ def test_every_message_is_translated_with_the_same_placeholders(path):
                 broken.append((ids[0], string))
     assert len(catalog) > 500
     assert untranslated == [] and fuzzy == [] and broken == []
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: path.parent.parent.name)
+def test_the_committed_compiled_catalog_is_the_catalog(path):
+    """The site serves the committed .mo files (no build step, no Babel at run time), so
+    an edit to a .po file must come with its compiled file."""
+    mo_path = path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} is missing: run manage.py compilecatalogs"
+    assert mo_path.read_bytes() == compiled(path), (
+        f"{mo_path} is out of date with {path.name}: run manage.py compilecatalogs and commit"
+    )
 
 
 def test_a_spanish_page_is_in_spanish(client, barcelona, athens):
