@@ -37,6 +37,14 @@ def test_the_limit_is_per_address(api, three_per_minute):
     assert api.get("/api/cities/", REMOTE_ADDR="192.0.2.2").status_code == 200
 
 
+def test_an_ipv6_client_is_limited_by_its_64_network(api, three_per_minute):
+    for number in range(1, 4):
+        api.get("/api/cities/", REMOTE_ADDR=f"2001:db8:5:6::{number}")
+
+    assert api.get("/api/cities/", REMOTE_ADDR="2001:db8:5:6:abcd::1").status_code == 429
+    assert api.get("/api/cities/", REMOTE_ADDR="2001:db8:5:7::1").status_code == 200
+
+
 def test_behind_the_proxy_the_limit_is_per_client_not_per_proxy(api, settings, three_per_minute):
     """Behind the reverse proxy every request comes from the proxy's address; the
     client's is the one the proxy appends to X-Forwarded-For."""

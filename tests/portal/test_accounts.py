@@ -242,3 +242,25 @@ def test_without_a_proxy_the_forwarded_header_is_not_believed(client, settings, 
 
     locked = _log_in_from(client, "198.51.100.200", "quito-staff", remote="192.0.2.5")
     assert locked.status_code == 429
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network_not_by_each_address(
+    client, settings, quito_staff
+):
+    """One subscriber holds a whole /64: new addresses in it are not new tries."""
+    settings.NUM_PROXIES = 1
+    for number in range(1, settings.AXES_FAILURE_LIMIT + 1):
+        _log_in_from(client, f"2001:db8:1:2::{number:x}", "quito-staff", "wrong")
+
+    assert _log_in_from(client, "2001:db8:1:2:ffff::9", "quito-staff").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "2001:db8:1:2::"
+    # The next /64 is another client.
+    assert _log_in_from(client, "2001:db8:1:3::1", "quito-staff").status_code == 302
+
+
+def test_an_ipv4_address_written_as_ipv6_counts_as_the_ipv4_address(client, settings, quito_staff):
+    settings.NUM_PROXIES = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in_from(client, "::ffff:203.0.113.7", "quito-staff", "wrong")
+
+    assert _log_in_from(client, "203.0.113.7", "quito-staff").status_code == 429
