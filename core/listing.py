@@ -492,7 +492,7 @@ def _grouped_sides(rows, facet):
         parts.append(rows.order_by().values(**values))
     pairs = parts[0].union(*parts[1:])
     try:
-        sql, params = pairs.query.sql_with_params()
+        sql, params = pairs.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:  # a selection known to be empty (a search with no terms)
         return {}, {}
     label = ", facet_label" if facet.label else ""

@@ -5,11 +5,10 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
-from django.conf import settings
 from model_bakery import baker
 
 from commitments.models import Commitment, RelocationAgreement, Transfer
-from core.management.commands.compilecatalogs import compiled
+from core.management.commands.compilecatalogs import catalogs, compiled
 from forums.models import OutcomeDocument
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +58,7 @@ def test_the_api_is_not_translated(client):
     assert client.get("/api/docs/").status_code == 200
 
 
-CATALOGS = sorted((settings.BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po"))
+CATALOGS = catalogs()
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-.\d]*[sd]|%[sd%]")
 
 
