@@ -101,10 +101,10 @@ def test_a_large_selection_shows_estimates_and_says_so(client, large):
 def test_estimates_cost_the_same_queries_as_exact_counts_plus_one(
     client, large, django_assert_max_num_queries
 ):
-    # table size, sample count, 10 facets (region, country and city on both sides of a
-    # joint commitment: 3 each), rows, their partner cities, the selection's charts (3),
-    # what the record holds (2)
-    with django_assert_max_num_queries(26):
+    # table size, sample count, 10 facets (one query each, region, country and city over
+    # both sides of a joint commitment), rows, their partner cities, the selection's
+    # charts (3), what the record holds (2)
+    with django_assert_max_num_queries(19):
         response = client.get("/commitments/?status=planned")
     assert _result_count(response)[0]
 
