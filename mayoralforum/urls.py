@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from commitments import evidence
 from core import views as core_views
 from pages import embed, list_feeds
 from pages import feeds as page_feeds
@@ -15,6 +16,12 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before any /media/ route: an update's PDF only reaches those who may see it.
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}{evidence.FOLDER}<path:name>",
+        evidence.evidence_file,
+        name="evidence-file",
+    ),
 ]
 
 # Pages people read come in English at the contract's paths (/cities/) and in Spanish
