@@ -396,6 +396,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # The same client address as the API rate limit, not the proxy's.
 AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
+# And per account, from any address (portal/models.py): after LOGIN_FREE_ATTEMPTS
+# failures each attempt waits a delay that doubles from 1 s up to LOGIN_MAX_DELAY_SECONDS;
+# failures are forgotten a day after the last one, and at once on a successful log-in.
+LOGIN_THROTTLE = {
+    "free": env_int("LOGIN_FREE_ATTEMPTS", 10),
+    "first_delay": 1,
+    "max_delay": env_int("LOGIN_MAX_DELAY_SECONDS", 300),
+    "forget_after": 86_400,
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
