@@ -18,7 +18,7 @@ from django.test import override_settings
 from model_bakery import baker
 
 from commitments import services
-from commitments.models import Commitment
+from commitments.models import Commitment, ProgressUpdate
 from core.backup import BackupError, restore, table_counts
 from forums.models import OutcomeDocument
 
@@ -73,7 +73,11 @@ def _fill(barcelona, barcelona_staff, curator):
     draft = baker.make(Commitment, city=barcelona, title="Open a reception centre")
     services.submit_for_review(commitment=draft, user=barcelona_staff)
     services.publish(commitment=draft, user=curator)
-    return document
+    # An update's evidence PDF: public once its commitment is published, served by the
+    # app (commitments/evidence.py), so a restore must bring back both the row and file.
+    update = ProgressUpdate(commitment=draft, date="2025-01-10", text="Opened")
+    update.evidence_file.save("centre-opened.pdf", ContentFile(PDF), save=True)
+    return document, update
 
 
 @pytest.mark.postgres
@@ -82,7 +86,7 @@ def test_a_postgresql_backup_restores_into_a_new_database_with_nothing_lost(
     client, tmp_path, barcelona, barcelona_staff, curator
 ):
     with override_settings(MEDIA_ROOT=tmp_path / "media"):
-        document = _fill(barcelona, barcelona_staff, curator)
+        document, update = _fill(barcelona, barcelona_staff, curator)
         before = table_counts()
         downloads_before = _downloads_checksum(client)
         call_command("backup", str(tmp_path / "site.tar"), verbosity=0)
@@ -92,8 +96,11 @@ def test_a_postgresql_backup_restores_into_a_new_database_with_nothing_lost(
     with _new_postgres_database(restored_name), _default_database_named(restored_name):
         with override_settings(MEDIA_ROOT=restored_media):
             call_command("restore", str(tmp_path / "site.tar"), verbosity=0)
-        after = table_counts()
-        downloads_after = _downloads_checksum(client)
+            after = table_counts()
+            downloads_after = _downloads_checksum(client)
+            evidence = client.get(update.evidence_file.url)
+            assert evidence.status_code == 200
+            assert b"".join(evidence.streaming_content) == PDF
         with pytest.raises(BackupError, match="not empty"):
             restore(tmp_path / "site.tar", media_root=tmp_path / "elsewhere")
 
@@ -120,7 +127,7 @@ def test_an_sqlite_backup_restores_into_a_new_database_file_with_nothing_lost(
     tmp_path, barcelona, barcelona_staff, curator
 ):
     with override_settings(MEDIA_ROOT=tmp_path / "media"):
-        document = _fill(barcelona, barcelona_staff, curator)
+        document, update = _fill(barcelona, barcelona_staff, curator)
         before = table_counts()
         call_command("backup", str(tmp_path / "site.tar"), verbosity=0)
 
@@ -138,3 +145,4 @@ def test_an_sqlite_backup_restores_into_a_new_database_file_with_nothing_lost(
     after = _sqlite_counts(restored)
     assert after == before and after["commitments_historicalcommitment"] >= 3
     assert (tmp_path / "restored-media" / document.pdf.name).read_bytes() == PDF
+    assert (tmp_path / "restored-media" / update.evidence_file.name).read_bytes() == PDF
