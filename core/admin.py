@@ -273,10 +273,14 @@ class CuratedAdmin(SimpleHistoryAdmin):
         self._check_object_id(object_id)
         return super().history_view(request, object_id, extra_context)
 
-    def _check_object_id(self, object_id):
-        # simple-history looks the id up as it is; a non-numeric one raised ValueError.
+    def _check_object_id(self, object_id, version_id=None):
+        # simple-history looks the ids up as they are; a non-numeric one raised ValueError.
+        checks = [(self.model._meta.pk, unquote(object_id))]
+        if version_id is not None:
+            checks.append((self.model.history.model._meta.pk, version_id))
         try:
-            self.model._meta.pk.to_python(unquote(object_id))
+            for field, value in checks:
+                field.to_python(value)
         except ValidationError:
             raise Http404 from None
 
@@ -290,7 +294,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_object_id(object_id)
+        self._check_object_id(object_id, version_id)
         # A restore is a save like any other: checked against the current version as
         # it writes, in one transaction with its many-to-many values and history.
         if request.method == "POST":

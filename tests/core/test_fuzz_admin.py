@@ -262,3 +262,28 @@ def test_random_csv_files_never_give_a_500_and_write_nothing_before_confirmation
         assert model._default_manager.count() == before
 
     check()
+
+
+HISTORY_ADMINS = sorted(
+    name
+    for name, patterns in PATTERNS.items()
+    if any(pattern.endswith("/history/([^/]+)/$") for pattern in patterns)
+)
+
+
+@pytest.mark.parametrize("admin_name", HISTORY_ADMINS)
+def test_an_odd_history_version_of_a_real_record_is_a_404_not_a_500(
+    curator_client, barcelona, admin_name
+):
+    """The shape the fuzzing above rarely draws: a real record with an odd version."""
+    builders.commitment(barcelona)
+    model = next(m for m in admin.site._registry if m._meta.label_lower == admin_name)
+    real = model._default_manager.values_list("pk", flat=True).first()
+    if real is None:
+        pytest.skip(f"no {admin_name} to look at")
+    app_label, model_name = admin_name.split(".")
+    for odd in ["abc", "1.5", "-1", "9" * 30, "%00", "1_2"]:
+        path = f"/admin/{app_label}/{model_name}/{real}/history/{quote(odd, safe='')}/"
+        response = curator_client.get(path)
+        Counter.requests += 1
+        assert response.status_code == 404, (path, response.status_code)
