@@ -16,7 +16,7 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
-from django.utils.http import urlencode
+from django.utils.http import parse_http_date_safe, urlencode
 
 from .models import DataVersion
 
@@ -54,8 +54,14 @@ class PublicCacheMiddleware:
     """Lets a CDN serve anonymous traffic, and never lets it serve anyone's own page.
 
     - An anonymous GET/HEAD of a public page (200 or 404) that sets no cookie gets
-      ``Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS``, ``Vary: Cookie,
-      Accept-Language`` and an ETag, and a matching ``If-None-Match`` answers 304.
+      ``Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS`` and ``Vary: Cookie,
+      Accept-Language``; a 200 also gets an ETag, and a matching ``If-None-Match`` (or,
+      when the view sent a Last-Modified, as the feeds do, an ``If-Modified-Since``
+      not before it) answers 304, as Django's ConditionalGetMiddleware would.
+    - The ETag is the hash of the page as rendered (Django's ``set_response_etag``),
+      whether the page comes from the view or from the page cache, which keeps it
+      with the page; the compressed copy carries it weak (see PageCacheMiddleware).
+      So one page has one validator however and wherever it was answered.
     - A response to a logged-in user, or one that sets a cookie, gets
       ``private, no-store``. A page with a POST form carries a CSRF token, and
       using the token makes Django (re)set the CSRF cookie, so such a page is
@@ -64,7 +70,10 @@ class PublicCacheMiddleware:
       unless their view chose its own Cache-Control; any view's choice is kept.
 
     It sits outside the session, CSRF, auth and messages middleware in MIDDLEWARE so
-    that it sees every cookie they set on the way out.
+    that it sees every cookie they set on the way out, and outside PageCacheMiddleware,
+    so that a kept page is revalidated like a fresh one. It is not Django's
+    ConditionalGetMiddleware itself, which would also put ETags on 404s and logged-in
+    pages that set their own Cache-Control, and skips HEAD.
     """
 
     PRIVATE_PREFIXES = PRIVATE_PREFIXES
@@ -94,8 +103,12 @@ class PublicCacheMiddleware:
             return response
         if not response.streaming and not response.has_header("ETag"):
             set_response_etag(response)
+        last_modified = response.get("Last-Modified")
         return get_conditional_response(
-            request, etag=response.get("ETag"), last_modified=None, response=response
+            request,
+            etag=response.get("ETag"),
+            last_modified=last_modified and parse_http_date_safe(last_modified),
+            response=response,
         )
 
     def _is_private_area(self, path):
@@ -125,7 +138,9 @@ class PageCacheMiddleware:
 
     It sits outside the session, CSRF, auth and messages middleware, so that it sees
     every cookie they set, and inside PublicCacheMiddleware, which adds the HTTP
-    caching headers and the ETag to what it answers.
+    caching headers to what it answers and turns a matching revalidation into a 304. A
+    page is kept with its ETag, taken from the page as rendered, so a hit, plain or
+    compressed, revalidates with the ETag its miss went out with.
     """
 
     # The API is rate-limited per client (api.throttling): an answer from here would
@@ -163,6 +178,13 @@ class PageCacheMiddleware:
         try:
             response = self.get_response(request)
             if self._may_store(request, response):
+                # The ETag is taken here, from the page as rendered, and kept with it:
+                # a hit then answers with the ETag the miss had. Left for
+                # PublicCacheMiddleware to take from the bytes sent, a hit sent
+                # compressed had another one, and the browser that revalidated with the
+                # miss's ETag got the whole page again (issue 26).
+                if not response.has_header("ETag"):
+                    set_response_etag(response)
                 entry = _entry(response)
                 _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
                 _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
@@ -243,6 +265,12 @@ class PageCacheMiddleware:
             response[name] = value
         if gzipped:
             response["Content-Encoding"] = "gzip"
+            # As Django's GZipMiddleware does: the compressed bytes are not the bytes
+            # the strong ETag was taken from, so it goes out weak. If-None-Match
+            # compares weakly, so either form of it revalidates the page.
+            etag = response.get("ETag", "")
+            if etag.startswith('"'):
+                response["ETag"] = f"W/{etag}"
         response["Content-Length"] = str(len(response.content))
         patch_vary_headers(response, ("Accept-Encoding",))
         response[self.HEADER] = state
