@@ -167,38 +167,6 @@ class LoadedRecord(models.Model):
         return f"{self.loader}: {self.key}"
 
 
-class DataVersion(models.Model):
-    """One counter that every write to a public record bumps (see ``core.signals``).
-
-    The page cache (``core.middleware.PageCacheMiddleware``) puts the counter in its
-    keys, so a page kept before a write is never served after it. The bump is an
-    ``UPDATE`` run by the record's own ``post_save``/``post_delete``/``m2m_changed``
-    signal, so it happens in the transaction of the write: rolled back with it,
-    visible to readers exactly when the write is.
-    """
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("data version")
-        verbose_name_plural = _("data versions")
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    @classmethod
-    def current(cls, using: str | None = None) -> int:
-        """The counter's value (0 before the first write)."""
-        manager = cls.objects.db_manager(using)
-        return manager.filter(pk=1).values_list("value", flat=True).first() or 0
-
-    @classmethod
-    def bump(cls, using: str | None = None) -> None:
-        manager = cls.objects.db_manager(using)
-        if not manager.filter(pk=1).update(value=F("value") + 1):
-            manager.get_or_create(pk=1, defaults={"value": 1})
-
-
 class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
     def unsent(self) -> Self:
         return self.filter(sent_at__isnull=True)

@@ -1,5 +1,5 @@
-"""Every write to a public record bumps the data version (``core.models.DataVersion``),
-in the transaction of the write, so that the page cache never serves a page older than
+"""Every write to a public record moves the data version on (``core.data_version``)
+once its transaction commits, so that the page cache never serves a page older than
 the data it shows.
 
 A publish, an accepted change, a verified update, a confirmed transfer, a curator's edit
@@ -13,11 +13,12 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import DataVersion, LoadedRecord, OutgoingEmail
+from . import data_version
+from .models import LoadedRecord, OutgoingEmail
 
 # Rows of the core app that no public page shows: the mail queue (the sender updates it
 # every minute) and the loader's bookkeeping.
-NOT_SHOWN = (DataVersion, OutgoingEmail, LoadedRecord)
+NOT_SHOWN = (OutgoingEmail, LoadedRecord)
 
 
 def _is_public(model):
@@ -32,7 +33,7 @@ def _is_public(model):
 
 
 def bump_data_version(using=None):
-    DataVersion.bump(using=using)
+    data_version.bump(using=using)
 
 
 def _on_write(sender, using=None, **kwargs):

@@ -15,7 +15,8 @@ from commitments.models import Commitment
 from forums.models import OutcomeDocument
 from tests import builders
 
-pytestmark = pytest.mark.django_db
+# Writes commit for real, as on the site: the data version moves on when they do.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 PLAIN = {"HTTP_ACCEPT_ENCODING": "identity"}
