@@ -1034,38 +1034,3 @@ class Transfer(TimestampedModel):
             self.date = truncate(self.date, self.date_precision)
             self.clean()
             super().save(*args, **kwargs)
-
-
-class StatusRegionTally(models.Model):
-    """How many published commitments have each (status, UN region of the city): the
-    figures of the home page and its charts, kept exact in the transaction of every
-    write that changes them (``commitments.tallies``), so that reading them costs the
-    same whatever the number of commitments."""
-
-    status = models.CharField(max_length=20, choices=Commitment.Status.choices)
-    region = models.CharField(max_length=40, blank=True)
-    count = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["status", "region"], name="status_region_tally_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.status}/{self.region}: {self.count}"
-
-    @classmethod
-    def counts(cls) -> list[tuple[str, str, int]]:
-        """What ``Commitment.objects.published_counts_by_status_and_region()`` gives,
-        read from the tally: one query over a few rows."""
-        return list(cls.objects.filter(count__gt=0).values_list("status", "region", "count"))
-
-
-class ThemeTally(models.Model):
-    """How many published commitments have each theme, kept like ``StatusRegionTally``."""
-
-    theme = models.OneToOneField(Theme, on_delete=models.CASCADE, related_name="tally")
-    count = models.IntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.theme_id}: {self.count}"

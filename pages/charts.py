@@ -9,8 +9,7 @@ Only published commitments are counted. Each function costs one or two queries,
 whatever the number of records.
 """
 
-from django.db.models import Count, F
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -18,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commitments.models import Commitment, RelocationAgreement, StatusRegionTally
+from commitments.models import Commitment, RelocationAgreement
 from core import geo
 from core.templatetags.languages import RECORDS_LANGUAGE
 from forums.models import Forum, Theme
@@ -87,6 +86,10 @@ def commitment_counts(records=None):
     return commitments.published_counts_by_status_and_region()
 
 
+def _published_counts():
+    return Commitment.objects.published_counts_by_status_and_region()
+
+
 def _totals_by(counts, position):
     totals = {}
     for row in counts:
@@ -96,7 +99,7 @@ def _totals_by(counts, position):
 
 def commitments_by_status(counts=None):
     """Published commitments per status, every status listed. One query."""
-    counts = _totals_by(StatusRegionTally.counts() if counts is None else counts, 0)
+    counts = _totals_by(_published_counts() if counts is None else counts, 0)
     rows = [
         {
             "label": label,
@@ -130,9 +133,9 @@ def commitments_by_theme(records=None, scale=None):
     ``records``: their theme links are counted from the records' side, so that the
     cost follows the records (a sample of a large selection), not every link."""
     if records is None:
-        # Every published commitment: read from the tally kept with each write.
+        # Every published commitment: counted per theme (a few rows), in one query.
         themes = (
-            Theme.objects.annotate(count=Coalesce(F("tally__count"), 0))
+            Theme.objects.annotate(count=Commitment.objects.published_count_per("themes"))
             .order_by("-count", "name")
             .values_list("slug", "name", "count")
         )
@@ -187,7 +190,7 @@ def commitments_by_theme(records=None, scale=None):
 
 def commitments_by_region(counts=None):
     """Published commitments per UN region of the city. One query."""
-    counts = _totals_by(StatusRegionTally.counts() if counts is None else counts, 1)
+    counts = _totals_by(_published_counts() if counts is None else counts, 1)
     rows = [
         {
             "label": label,
@@ -477,9 +480,10 @@ def transfers_over_time(agreement):
     }
 
 
-def home_charts():
-    """Every chart of the home page in six queries."""
-    counts = StatusRegionTally.counts()
+def home_charts(counts=None):
+    """Every chart of the home page in six queries (five given ``counts``, the home
+    page's own published counts by status and region)."""
+    counts = _published_counts() if counts is None else counts
     by_city = pledged_by_city()
     return [
         commitments_by_status(counts),

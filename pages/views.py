@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
-from commitments.models import Commitment, RelocationAgreement, StatusRegionTally
+from commitments.models import Commitment, RelocationAgreement
 from core.sampling import selection_sample
 from core.search import SearchForm, by_relevance, text_search
 from forums.models import Forum, GoodPractice, OutcomeDocument
@@ -27,6 +27,8 @@ def home(request):
     progress updates, recently updated commitments (plus whatever the visuals include
     adds: the map, and the charts, among them the commitments by status)."""
     published = Commitment.objects.published()
+    # One grouped query: the count here, the status and region charts below.
+    counts = published.published_counts_by_status_and_region()
     totals = RelocationAgreement.objects.people_totals()
     relocation = {
         "agreements": totals["count"],
@@ -38,8 +40,8 @@ def home(request):
         "city_count": City.objects.count(),
         "forum_count": Forum.objects.count(),
         "outcome_count": OutcomeDocument.objects.count(),
-        # Read from the tally kept with each write, not counted over every commitment.
-        "commitment_count": sum(count for _status, _region, count in StatusRegionTally.counts()),
+        "commitment_count": sum(count for _status, _region, count in counts),
+        "published_counts": counts,
         "relocation": relocation,
         "latest_forum": Forum.objects.select_related("host_city").latest_first().first(),
         # Latest by date; (date, id) follows the index on date, so no sort of all rows.

@@ -199,3 +199,102 @@ def test_simultaneous_admin_saves_keep_exactly_one(barcelona, curator, write_tim
         change=lambda trial, i: _change(trial, i, themes, "curator"),
         write_conflicts=write_time_conflicts,
     )
+
+
+# Writes of different cities share no row ------------------------------------------------
+
+
+def test_a_publish_does_not_wait_for_another_citys_open_write(
+    barcelona, athens, barcelona_staff, curator
+):
+    """Two cities of one region, one status: while the first publish's transaction is
+    still open, the second publish commits (nothing they both write: no counter, no
+    tally), then the first commits too. Both are public, neither lost."""
+    from django.db import transaction
+
+    from commitments import services
+
+    first = builders.commitment(barcelona, state=builders.NOT_PUBLIC_STATES[1])
+    second = builders.commitment(athens, state=builders.NOT_PUBLIC_STATES[1])
+    first_written, second_done = threading.Event(), threading.Event()
+    order = []
+
+    def publish_first():
+        try:
+            with transaction.atomic():
+                services.publish(commitment=first, user=curator)
+                first_written.set()
+                # Held open until the other city's publish is done (or 10 s, if it waits).
+                second_done.wait(timeout=10)
+                order.append("first commits")
+        finally:
+            connections.close_all()
+
+    def publish_second():
+        try:
+            first_written.wait(timeout=10)
+            services.publish(commitment=second, user=curator)
+            order.append("second commits")
+            second_done.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=publish_first), threading.Thread(target=publish_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert order == ["second commits", "first commits"]
+    states = Commitment.objects.filter(pk__in=[first.pk, second.pk]).values_list(
+        "publication_state", flat=True
+    )
+    assert set(states) == {Commitment.PublicationState.PUBLISHED}
+
+
+def test_many_cities_writing_at_once_all_commit_and_nothing_is_lost(curator):
+    """Eight cities at once, each reporting progress on its published commitment while
+    a curator publishes another of its drafts: every write commits, none is lost."""
+    import datetime
+
+    from cities.models import City
+    from commitments import services
+    from commitments.models import ProgressUpdate
+
+    cities = [
+        builders.baker.make(City, name=f"City {n}", slug=f"city-{n}", country="ES")
+        for n in range(8)
+    ]
+    public = {city.pk: builders.commitment(city) for city in cities}
+    drafts = {
+        city.pk: builders.commitment(city, state=builders.NOT_PUBLIC_STATES[1]) for city in cities
+    }
+    day = datetime.date(2025, 3, 1)
+
+    def writes(city):
+        def run():
+            services.add_progress_update(
+                commitment=public[city.pk], user=None, date=day, text=f"{city.name} opened",
+                percent=40,
+            )  # fmt: skip
+            services.publish(commitment=drafts[city.pk], user=curator)
+            return _Done()
+
+        return run
+
+    _race([writes(city) for city in cities])
+    texts = sorted(ProgressUpdate.objects.values_list("text", flat=True))
+    assert texts == sorted(f"{city.name} opened" for city in cities)
+    published = Commitment.objects.filter(
+        pk__in=[d.pk for d in drafts.values()], publication_state="published"
+    )
+    assert published.count() == 8
+    assert set(
+        Commitment.objects.filter(pk__in=[c.pk for c in public.values()]).values_list(
+            "progress", flat=True
+        )
+    ) == {40}
+
+
+class _Done:
+    status_code = 200
+    content = b""
