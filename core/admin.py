@@ -36,7 +36,7 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
-from core.forms import VersionedFormMixin
+from core.forms import VersionedFormMixin, assume_https
 from core.models import EditConflict, OutgoingEmail, VersionedModel
 from core.permissions import is_curator
 
@@ -170,6 +170,9 @@ class CuratedInlineMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **assume_https(db_field, kwargs))
+
 
 class CuratedTabularInline(CuratedInlineMixin, admin.TabularInline):
     pass
@@ -207,6 +210,9 @@ class CuratedAdmin(SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return super().formfield_for_dbfield(db_field, request, **assume_https(db_field, kwargs))
 
     # Forms, history and restore -------------------------------------------------
 

@@ -6,7 +6,7 @@ from itertools import groupby
 from django import forms
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import models, transaction
 from django.forms.models import ModelChoiceIterator
 from django.utils import formats, timezone
 from django.utils.text import Truncator
@@ -15,6 +15,20 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import get_m2m_reverse_field_name
 
 from core.models import EditConflict
+
+
+def assume_https(db_field, kwargs):
+    """A link typed without its scheme (``example.org/report``) is read as https://, as
+    Django 6 will: every form field of a model's URLField is made through this."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return kwargs
+
+
+def model_formfield(db_field, **kwargs):
+    """``Meta.formfield_callback`` of the site's model forms (the admin's go through
+    ``CuratedAdmin.formfield_for_dbfield``)."""
+    return db_field.formfield(**assume_https(db_field, kwargs))
 
 
 class VersionedFormMixin:

@@ -16,7 +16,7 @@ from commitments import services
 from commitments.forms import ClausesField, ClausesFormMixin, FrameworkItemsField
 from commitments.models import Commitment, ProgressUpdate, Transfer
 from core.dates import DatePrecision
-from core.forms import IdsModelMultipleChoiceField, VersionedFormMixin
+from core.forms import IdsModelMultipleChoiceField, VersionedFormMixin, model_formfield
 from core.widgets import CheckboxPicker
 
 
@@ -84,6 +84,7 @@ class CommitmentForm(PortalForm, ClausesFormMixin, VersionedFormMixin, forms.Mod
 
     class Meta:
         model = Commitment
+        formfield_callback = model_formfield
         fields = COMMITMENT_FIELDS
         widgets = {
             "start_date": DateInput(),
@@ -191,6 +192,7 @@ class RejectChangesForm(ReviewForm):
 class ProgressUpdateForm(PortalForm, forms.ModelForm):
     class Meta:
         model = ProgressUpdate
+        formfield_callback = model_formfield
         fields = ["date", "date_precision", "text", "percent", "evidence_url", "evidence_file"]
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
@@ -212,6 +214,7 @@ class TransferForm(PortalForm, forms.ModelForm):
 
     class Meta:
         model = Transfer
+        formfield_callback = model_formfield
         fields = ["reported_by_city", "date", "date_precision", "people", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
         labels = {"reported_by_city": _("Reported by")}

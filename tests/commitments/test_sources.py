@@ -127,6 +127,13 @@ def test_staff_attach_a_checked_pdf_as_evidence_shown_publicly(
     assert api["updates"][0]["evidence_file"].endswith(update.evidence_file.url)
 
 
+def test_a_link_typed_without_its_scheme_is_kept_as_https(client, barcelona_staff, barcelona):
+    commitment = builders.commitment(barcelona, title="Housing")
+    client.force_login(barcelona_staff)
+    assert _report(client, commitment, evidence_url="example.org/report").status_code == 302
+    assert ProgressUpdate.objects.get().evidence_url == "https://example.org/report"
+
+
 @pytest.mark.parametrize(
     ("name", "content"), [("report.pdf", b"<html>not a pdf</html>"), ("report.exe", PDF)]
 )
