@@ -1,6 +1,6 @@
 """What every curated admin shares: history, edit conflicts, workflow fields, speed.
 
-- Only curators use the admin (``core.sites.CuratorsAdminSite``); city staff work in
+- Only curators use the admin (``core.admin_site.CuratorsAdminSite``); city staff work in
   the portal.
 - ``CuratedAdmin`` is a ``SimpleHistoryAdmin``: every change is kept with who and when,
   and an earlier version can be restored from the history page.

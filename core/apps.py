@@ -17,12 +17,12 @@ class CoreConfig(AppConfig):
 
 
 class CuratorsAdminConfig(admin_apps.AdminConfig):
-    """django.contrib.admin with the curators' site (``core.sites``).
+    """django.contrib.admin with the curators' site (``core.admin_site``).
 
-    Declared here rather than in ``core.sites`` so that INSTALLED_APPS does not import
+    Declared here rather than in ``core.admin_site`` so that INSTALLED_APPS does not import
     the site, whose login form needs the app registry, before the registry is ready:
     Django imports ``default_site`` only once every app is loaded.
     """
 
     default = False
-    default_site = "core.sites.CuratorsAdminSite"
+    default_site = "core.admin_site.CuratorsAdminSite"
