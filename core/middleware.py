@@ -19,18 +19,13 @@ from django.utils.cache import (
 from django.utils.http import parse_http_date_safe, urlencode
 
 from . import data_version
+from .visitors import is_private_path, is_signed_in
 
 logger = logging.getLogger(__name__)
 
 # What a database that cannot be reached raises (refused connection, restart, a
 # connection dropped mid-query); a bug in a query raises other errors, which stay 500s.
 DATABASE_DOWN = (OperationalError, InterfaceError)
-PRIVATE_PREFIXES = ("/admin/", "/portal/", "/accounts/", "/i18n/")
-
-
-def _language_prefix():
-    codes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-    return re.compile(rf"^/(?:{codes})(?=/)")
 
 
 class SecurityHeadersMiddleware:
@@ -76,23 +71,16 @@ class PublicCacheMiddleware:
     pages that set their own Cache-Control, and skips HEAD.
     """
 
-    PRIVATE_PREFIXES = PRIVATE_PREFIXES
     PUBLIC_STATUSES = (200, 404)
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.language_prefix = _language_prefix()
 
     def __call__(self, request):
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD") or response.has_header("Cache-Control"):
             return response
-        user = getattr(request, "user", None)
-        if (
-            (user is not None and user.is_authenticated)
-            or response.cookies
-            or self._is_private_area(request.path)
-        ):
+        if is_signed_in(request) or response.cookies or is_private_path(request.path_info):
             patch_cache_control(response, private=True, no_store=True)
             return response
         if response.status_code not in self.PUBLIC_STATUSES:
@@ -110,10 +98,6 @@ class PublicCacheMiddleware:
             last_modified=last_modified and parse_http_date_safe(last_modified),
             response=response,
         )
-
-    def _is_private_area(self, path):
-        path = self.language_prefix.sub("", path, count=1)
-        return path.startswith(self.PRIVATE_PREFIXES)
 
 
 class PageCacheMiddleware:
@@ -150,7 +134,6 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.language_prefix = _language_prefix()
         self.allowed_cookies = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 
     def __call__(self, request):
@@ -221,21 +204,19 @@ class PageCacheMiddleware:
     def _may_serve(self, request):
         if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
             return False
-        path = self.language_prefix.sub("", request.path, count=1)
-        if path.startswith(PRIVATE_PREFIXES) or request.path.startswith(self.NEVER_CACHED):
+        if is_private_path(request.path_info) or request.path_info.startswith(self.NEVER_CACHED):
             return False
         # A session (a logged-in user, a flash message...) makes the page someone's own.
         return set(request.COOKIES) <= self.allowed_cookies
 
     def _may_store(self, request, response):
-        user = getattr(request, "user", None)
         cache_control = response.get("Cache-Control", "")
         return (
             request.method == "GET"
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and not (user is not None and user.is_authenticated)
+            and not is_signed_in(request)
             # A CSRF token was put in the page (a form): it belongs to this visitor.
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and b"csrfmiddlewaretoken" not in response.content

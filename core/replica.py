@@ -13,26 +13,19 @@ configured the router is not installed and the flag changes nothing.
 
 from contextvars import ContextVar
 
+from .visitors import is_private_path, is_signed_in
+
 REPLICA = "replica"
-PRIMARY_ONLY_PREFIXES = ("/admin/", "/portal/", "/accounts/", "/i18n/")
 
 _read_from_replica = ContextVar("read_from_replica", default=False)
 
 
-def _language_neutral(path):
-    for code in ("/es/", "/fr/"):
-        if path.startswith(code):
-            return path[len(code) - 1 :]
-    return path
-
-
 def may_read_from_replica(request):
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if _language_neutral(request.path_info).startswith(PRIMARY_ONLY_PREFIXES):
-        return False
-    user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+    return (
+        request.method in ("GET", "HEAD")
+        and not is_private_path(request.path_info)
+        and not is_signed_in(request)
+    )
 
 
 class ReadReplicaMiddleware:
