@@ -1,8 +1,7 @@
 """The rows of a list's download as cells: CSV and JSON, written in Python.
 
-``DownloadRows`` is the one definition of a download's bytes (core.listing streams
-it; opendata.releases writes the data releases with it); ``core.copying`` has
-PostgreSQL write the same bytes with COPY where every column has a form in SQL.
+``DownloadRows`` is the one definition of a download's bytes, and the one writer:
+core.listing streams it, opendata.releases writes the data releases with it.
 ``csv_safe`` and ``csv_unescape`` keep a spreadsheet from running a cell (the public
 downloads, the curators' exports and imports).
 """

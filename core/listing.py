@@ -33,7 +33,6 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.copying import copied_download
 from core.downloads import DownloadRows, _crosses_to_many, _csv_lines, _json_lines
 from core.sampling import (
     COUNTED_EXACTLY,
@@ -587,10 +586,8 @@ def _download(request, listing, rows, fmt):
     decorate = listing.download_decorate or listing.decorate
     rows = decorate(rows)
     base_url = request.build_absolute_uri("/")[:-1]
-    stream = copied_download(listing, rows, fmt, base_url=base_url)
-    if stream is None:
-        table = DownloadRows(listing, rows, base_url=base_url)
-        stream = _csv_lines(table) if fmt == "csv" else _json_lines(table)
+    table = DownloadRows(listing, rows, base_url=base_url)
+    stream = _csv_lines(table) if fmt == "csv" else _json_lines(table)
     response = StreamingHttpResponse(stream, content_type=FORMATS[fmt])
     filename = f"{listing.name}-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -233,14 +233,13 @@ def test_a_download_that_fails_midway_is_a_broken_transfer_not_a_short_file(
 ):
     """The database going away after the first chunk: the error reaches the server
     (which then aborts the chunked response, so the client sees a broken transfer),
-    and what was sent is not a well-formed file (JSON left open). The Python writer,
-    which reads a chunk at a time (PostgreSQL's COPY: tests/core/test_copying.py)."""
+    and what was sent is not a well-formed file (JSON left open). The writer reads a
+    chunk at a time."""
     from django.db import OperationalError, connection
 
-    from core import downloads, listing
+    from core import downloads
 
     monkeypatch.setattr(downloads, "DOWNLOAD_CHUNK_SIZE", 5)
-    monkeypatch.setattr(listing, "copied_download", lambda *args, **kwargs: None)
     for _ in range(40):
         builders.commitment(barcelona)
 

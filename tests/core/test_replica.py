@@ -105,14 +105,9 @@ def test_writes_always_go_to_the_primary_and_the_flag_ends_with_the_request():
     assert router.db_for_read(Commitment) == "default"
 
 
-@pytest.mark.parametrize("writer", ["database", "python"])
-def test_a_download_reads_its_rows_from_the_replica(client, published, monkeypatch, writer):
+def test_a_download_reads_its_rows_from_the_replica(client, published):
     """The rows of a download are read in a thread of their own, where the router
     cannot see the request: they must still come from the replica's connection."""
-    from core import listing
-
-    if writer == "python":  # the Python writer (on PostgreSQL the database writes it)
-        monkeypatch.setattr(listing, "copied_download", lambda *args, **kwargs: None)
     with (
         CaptureQueriesContext(connections["default"]) as primary,
         CaptureQueriesContext(connections["replica"]) as replica,
