@@ -1,19 +1,20 @@
 # ruff: noqa: S603, S607, S608  (a benchmark running local tools with its own arguments)
-"""Cost of the public pages at 10k and at 1M commitments, and throughput under load.
+"""Cost of the public pages at 10k, 100k and 1M commitments, and throughput under load.
 
     .venv/bin/python bench/scale.py                 # build if needed, time, load
     .venv/bin/python bench/scale.py --no-load       # the page table only
     .venv/bin/python bench/scale.py --sizes 10k     # one size
 
-1. Builds two PostgreSQL databases with ``manage.py generatedata`` (reused when they
-   already hold the data; ``migrate`` always runs): ``<prefix>_10k`` (500 cities,
-   10,000 commitments) and ``<prefix>_1m`` (5,000 cities, 1,000,000 commitments),
+1. Builds a PostgreSQL database per size with ``manage.py generatedata`` (reused when
+   it already holds the data; ``migrate`` always runs): ``<prefix>_10k`` (500 cities,
+   10,000 commitments), ``<prefix>_100k`` (2,000 cities, 100,000 commitments, the
+   target size) and ``<prefix>_1m`` (5,000 cities, 1,000,000 commitments),
    2 progress updates each. Building 1M takes several minutes.
 2. Times each page through Django's full stack (``bench/page_times.py``'s way: the test
    client, every middleware, templates), median of ``--runs`` sequential requests
    after one warm-up: *cold* with the page cache off (``PAGE_CACHE_SECONDS=0``: the
    cost of computing the page) and *warm* with it on (Redis), and prints the table
-   with the 1M/10k ratio.
+   with the ratio of the largest size to the smallest.
 3. Load: gunicorn (gthread workers, Redis, the 10k database) on ``--port``; each page
    of the mix is requested once first (kept in the page cache), then 64 concurrent
    keep-alive clients for ``--seconds`` each on: a mix of public pages, ``/``, a
@@ -37,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG = "postgres://postgres@127.0.0.1:5432"
-SIZES = {"10k": (500, 10_000), "1m": (5_000, 1_000_000)}
+SIZES = {"10k": (500, 10_000), "100k": (2_000, 100_000), "1m": (5_000, 1_000_000)}
 
 PAGES = [
     "/commitments/?status=in_progress&region=europe",
@@ -170,8 +171,8 @@ def print_table(results, sizes):
         for url in PAGES:
             entries = [results.get((size, mode), {}).get(url) for size in sizes]
             ratio = "-"
-            if len(entries) == 2 and all(e and "ms" in e for e in entries):
-                ratio = f"{entries[1]['ms'] / entries[0]['ms']:.1f}×"
+            if len(entries) >= 2 and all(e and "ms" in e for e in (entries[0], entries[-1])):
+                ratio = f"{entries[-1]['ms'] / entries[0]['ms']:.1f}×"
             print(f"| `{url}` | {' | '.join(_cell(e) for e in entries)} | {ratio} |")
 
 
