@@ -9,7 +9,7 @@ Only published commitments are counted. Each function costs one or two queries,
 whatever the number of records.
 """
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -86,6 +86,9 @@ def commitment_counts(records=None):
     return commitments.published_counts_by_status_and_region()
 
 
+PUBLISHED = Commitment.PublicationState.PUBLISHED
+
+
 def _published_counts():
     return Commitment.objects.published_counts_by_status_and_region()
 
@@ -133,9 +136,13 @@ def commitments_by_theme(records=None, scale=None):
     ``records``: their theme links are counted from the records' side, so that the
     cost follows the records (a sample of a large selection), not every link."""
     if records is None:
-        # Every published commitment: counted per theme (a few rows), in one query.
+        # Every published commitment, counted in one pass over the theme links joined
+        # to the commitments (a subquery per theme walked them once per theme: 0.4 s
+        # at 100k; an IN (published()) filter made PostgreSQL loop for minutes at 1M).
         themes = (
-            Theme.objects.annotate(count=Commitment.objects.published_count_per("themes"))
+            Theme.objects.annotate(
+                count=Count("commitments", filter=Q(commitments__publication_state=PUBLISHED))
+            )
             .order_by("-count", "name")
             .values_list("slug", "name", "count")
         )
