@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core import geo
+from core.i18n import localized
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 from core.permissions import is_curator
 
@@ -89,6 +90,8 @@ class City(SourcedModel, TimestampedModel, VersionedModel):
         REGION = "region", _("region")
 
     name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITY)
     country = CountryField(
@@ -159,7 +162,12 @@ class City(SourcedModel, TimestampedModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language (English when no translation is given)."""
+        return localized(self, "name")
 
     def get_absolute_url(self) -> str:
         return reverse("cities:detail", args=[self.slug])

@@ -1,10 +1,14 @@
-"""Names of reference records (themes, frameworks, framework items) in the reader's language.
+"""Names of reference records (themes, frameworks, framework items, cities) in the
+reader's language.
 
 A record keeps its English name in the plain field (``name``, ``title``) and its Spanish
 and French names beside it (``name_es``, ``name_fr``). Reading goes through one rule:
 the active language's name when there is one, else the English one, so a missing
 translation never shows an empty label.
 """
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Value
@@ -26,6 +30,18 @@ def localized(obj: object, field: str) -> str:
         if value:
             return value
     english: str = getattr(obj, field)
+    return english
+
+
+def localized_value(values: Mapping[str, Any], path: str) -> str:
+    """The same rule for a row read with ``values()``, which read ``path`` and its
+    ``path_es`` and ``path_fr`` beside it (e.g. ``origin__name``)."""
+    language = current_language()
+    if language in TRANSLATED_LANGUAGES:
+        value: str = values.get(f"{path}_{language}") or ""
+        if value:
+            return value
+    english: str = values[path]
     return english
 
 

@@ -29,11 +29,13 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.downloads import DownloadRows, _crosses_to_many, _csv_lines, _json_lines
+from core.i18n import TRANSLATED_LANGUAGES, localized_expression
 from core.sampling import (
     COUNTED_EXACTLY,
     EXACT,
@@ -67,8 +69,9 @@ class Facet:
 
     ``key`` is the ORM path of the value the filter's parameter takes (a slug, a
     code, a choice); ``label`` the ORM path of a readable name (or a callable giving
-    an expression, for a name in the reader's language), or empty to use the filter's
-    choices (through ``labeller`` when the choices say no more than a code).
+    an expression), or empty to use the filter's choices (through ``labeller`` when
+    the choices say no more than a code). A name kept in several languages (a city's
+    ``name`` beside its ``name_es`` and ``name_fr``) is read in the reader's one.
     ``top`` keeps the N options with the most rows (plus any selected), for facets
     over large tables. ``sides`` counts a row once for an option found on either of
     its sides (origin or destination of an agreement).
@@ -487,7 +490,7 @@ def _grouped_sides(rows, facet):
     for side in facet.sides:
         values = {"facet_row": F("pk"), "facet_value": F(f"{side}__{facet.key}")}
         if facet.label:
-            values["facet_label"] = F(f"{side}__{facet.label}")
+            values["facet_label"] = _label(rows.model, f"{side}__{facet.label}")
         parts.append(rows.order_by().values(**values))
     pairs = parts[0].union(*parts[1:])
     try:
@@ -512,7 +515,7 @@ def _grouped_sides(rows, facet):
 def _grouped(rows, key, label, limit=None):
     values = {"facet_value": F(key)}
     if label:
-        values["facet_label"] = label() if callable(label) else F(label)
+        values["facet_label"] = _label(rows.model, label)
     # The rows are distinct (see _filtered); only a path through a to-many relation
     # can meet a row twice. DISTINCT elsewhere would only cost a sort per group.
     count = Count("pk", distinct=_crosses_to_many(rows.model, key))
@@ -532,6 +535,24 @@ def _grouped(rows, key, label, limit=None):
     if limit:
         counts = dict(list(counts.items())[:limit])
     return counts, labels
+
+
+def _label(model, path):
+    """The expression of a facet's label: ``path``, or, when the field it names is
+    kept in several languages (``name`` beside ``name_es`` and ``name_fr``), its
+    value in the reader's language; the same query either way."""
+    if callable(path):
+        return path()
+    *relations, name = path.split(LOOKUP_SEP)
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        fields = {f.name for f in model._meta.get_fields()}
+    except (AttributeError, FieldDoesNotExist):
+        return F(path)
+    if all(f"{name}_{language}" in fields for language in TRANSLATED_LANGUAGES):
+        return localized_expression(path)
+    return F(path)
 
 
 def _choice_labels(filter_):

@@ -137,7 +137,10 @@ class PracticeFeed(Feed):
         return filterset.qs.order_by("-created_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, practice):
-        return _("%(city)s: %(practice)s") % {"city": practice.city.name, "practice": practice}
+        return _("%(city)s: %(practice)s") % {
+            "city": practice.city.localized_name,
+            "practice": practice,
+        }
 
     def item_description(self, practice):
         return render_markdown(practice.description)
@@ -146,7 +149,7 @@ class PracticeFeed(Feed):
         return practice.get_absolute_url()
 
     def item_author_name(self, practice):
-        return practice.city.name
+        return practice.city.localized_name
 
     def item_pubdate(self, practice):
         return practice.created_at

@@ -200,6 +200,17 @@ CITIES = [
     ("marrakech", "Marrakech", "MA", "31.62947", "-7.98108", "m4d-2018"),
 ]
 
+# slug: (Spanish name, French name) where the name differs from the English one, each
+# checked against the public page noted beside it; an empty name shows the English one.
+CITY_NAMES = {
+    # es: basededatos.com/info/atenas; fr: skyexpress.gr/fr/flights-from-milos-to-athens
+    "athens": ("Atenas", "Athènes"),
+    # fr: obs.agenda21culture.net/fr/taxonomy/term/79 ("Politiques culturelles de Barcelone")
+    "barcelona": ("", "Barcelone"),
+    # es: paisesinfo.blogspot.com/2012/12/berlin.html (French is Berlin, as in English)
+    "berlin": ("Berlín", ""),
+}
+
 # slug, name, kind, website, description, source
 ORGANIZATIONS = [
     (
@@ -799,6 +810,7 @@ __all__ = [
     "BLUEPRINT",
     "CALL_TO_LOCAL_ACTION",
     "CITIES",
+    "CITY_NAMES",
     "FIGURES",
     "FORUMS",
     "FRAMEWORKS",

@@ -19,12 +19,18 @@ from django.utils.translation import ngettext
 
 from commitments.models import Commitment, RelocationAgreement
 from core import geo
+from core.i18n import localized_value
 from core.templatetags.languages import RECORDS_LANGUAGE
 from forums.models import Forum, Theme
 from pages.svg import svg_number
 
 # Charts of agreements and cities list the largest rows only; the summary covers all.
 MAX_ROWS = 12
+
+
+def _city_names(side):
+    """A side's city name and its translations, for ``localized_value``."""
+    return (f"{side}__name", f"{side}__name_es", f"{side}__name_fr")
 
 
 def percent(part, whole):
@@ -231,11 +237,13 @@ def forums_over_time():
     forums = list(
         Forum.objects.annotate(count=Count("participations", distinct=True))
         .order_by("start_date", "edition")
-        .values("slug", "title", "year", "host_city__name", "count")
+        .values("slug", "title", "year", *_city_names("host_city"), "count")
     )
+    for f in forums:
+        f["host"] = localized_value(f, "host_city__name")
     rows = [
         {
-            "label": _("%(year)s, %(city)s") % {"year": f["year"], "city": f["host_city__name"]},
+            "label": _("%(year)s, %(city)s") % {"year": f["year"], "city": f["host"]},
             "title": f["title"],
             "url": reverse("forums:detail", args=[f["slug"]]),
             "value": f["count"],
@@ -246,8 +254,8 @@ def forums_over_time():
     if forums:
         hosts = []
         for forum in forums:
-            if forum["host_city__name"] not in hosts:
-                hosts.append(forum["host_city__name"])
+            if forum["host"] not in hosts:
+                hosts.append(forum["host"])
         summary = ngettext(
             "%(count)s forum from %(first)s to %(last)s, hosted by %(hosts)s.",
             "%(count)s forums from %(first)s to %(last)s, hosted by %(hosts)s.",
@@ -351,8 +359,8 @@ def pledged_by_agreement(records=None, totals=None):
         .order_by("-people_pledged", "pk")
         .values(
             "pk",
-            "origin__name",
-            "destination__name",
+            *_city_names("origin"),
+            *_city_names("destination"),
             "people_pledged",
             "relocated",
             "awaiting",
@@ -361,7 +369,10 @@ def pledged_by_agreement(records=None, totals=None):
     rows = [
         {
             "label": _("%(origin)s to %(destination)s")
-            % {"origin": a["origin__name"], "destination": a["destination__name"]},
+            % {
+                "origin": localized_value(a, "origin__name"),
+                "destination": localized_value(a, "destination__name"),
+            },
             "url": reverse("commitments:relocation-detail", args=[a["pk"]]),
             "pledged": a["people_pledged"],
             "relocated": a["relocated"],
@@ -391,7 +402,7 @@ def pledged_by_city(records=None):
     """
     agreements = _agreements(records)
     cities = sorted(
-        agreements.people_totals_by("destination__slug", "destination__name"),
+        agreements.people_totals_by("destination__slug", *_city_names("destination")),
         key=lambda c: (-c["pledged"], c["destination__name"]),
     )
     totals = (
@@ -402,7 +413,7 @@ def pledged_by_city(records=None):
     )
     rows = [
         {
-            "label": c["destination__name"],
+            "label": localized_value(c, "destination__name"),
             "url": reverse("cities:detail", args=[c["destination__slug"]]),
             "pledged": c["pledged"],
             "relocated": c["relocated"],

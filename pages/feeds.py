@@ -53,7 +53,7 @@ class NetworkUpdatesFeed(Feed):
 
     def item_title(self, update):
         return _("%(city)s: %(commitment)s at %(percent)s%%") % {
-            "city": update.commitment.city.name,
+            "city": update.commitment.city.localized_name,
             "commitment": update.commitment.title,
             "percent": update.percent,
         }
@@ -76,7 +76,7 @@ class NetworkUpdatesFeed(Feed):
         return f"{update.commitment.get_absolute_url()}#update-{update.pk}"
 
     def item_author_name(self, update):
-        return update.commitment.city.name
+        return update.commitment.city.localized_name
 
     def item_pubdate(self, update):
         return update.created_at
@@ -91,12 +91,12 @@ class CityUpdatesFeed(NetworkUpdatesFeed):
 
     def title(self, city):
         return _("Progress on the commitments of %(city)s · Mayoral Forum network") % {
-            "city": city.name
+            "city": city.localized_name
         }
 
     def subtitle(self, city):
         return _("New progress updates on the published commitments of %(city)s.") % {
-            "city": city.name
+            "city": city.localized_name
         }
 
     def link(self, city):

@@ -71,7 +71,7 @@ def _update_entry(update):
     return Entry(
         title=_("%(city)s: %(commitment)s at %(percent)s%%")
         % {
-            "city": commitment.city.name,
+            "city": commitment.city.localized_name,
             "commitment": commitment.title,
             "percent": update.percent,
         },
@@ -79,19 +79,19 @@ def _update_entry(update):
         updated=update.updated_at,
         published=update.created_at,
         description=f"<p>{escape(update.text)}</p>",
-        author=commitment.city.name,
+        author=commitment.city.localized_name,
     )
 
 
 def _commitment_entry(commitment):
     return Entry(
         title=_("Published: %(city)s: %(commitment)s")
-        % {"city": commitment.city.name, "commitment": commitment.title},
+        % {"city": commitment.city.localized_name, "commitment": commitment.title},
         link=commitment.get_absolute_url(),
         updated=commitment.updated_at,
         published=commitment.published_at or commitment.created_at,
         description=f"<p>{escape(commitment.get_status_display())}</p>",
-        author=commitment.city.name,
+        author=commitment.city.localized_name,
     )
 
 
@@ -101,8 +101,8 @@ def _transfer_entry(transfer):
         title=_("%(people)s people relocated: %(origin)s → %(destination)s")
         % {
             "people": transfer.people,
-            "origin": agreement.origin.name,
-            "destination": agreement.destination.name,
+            "origin": agreement.origin.localized_name,
+            "destination": agreement.destination.localized_name,
         },
         link=f"{agreement.get_absolute_url()}#transfer-{transfer.pk}",
         updated=transfer.updated_at,

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from cities.models import City
 from commitments.models import RelocationAgreement
 from core import geo
+from core.i18n import localized_value
 from pages.svg import svg_number
 
 # The world is 1000 x 500 user units: 1000/360 units per degree both ways.
@@ -249,7 +250,7 @@ class Marker:
 def _marker(values, prefix="", current=False):
     x, y = project(values[prefix + "longitude"], values[prefix + "latitude"])
     return Marker(
-        name=values[prefix + "name"],
+        name=localized_value(values, prefix + "name"),
         url=reverse("cities:detail", args=[values[prefix + "slug"]]),
         country=geo.country_name(values[prefix + "country"]),
         x=x,
@@ -296,13 +297,13 @@ _AGREEMENT_FIELDS = [
     *(
         f"{side}__{name}"
         for side in ("origin", "destination")
-        for name in ("slug", "name", "country", "latitude", "longitude")
+        for name in ("slug", "name", "name_es", "name_fr", "country", "latitude", "longitude")
     ),
 ]
 _PLACED = Q(origin__latitude__isnull=False, origin__longitude__isnull=False) & Q(
     destination__latitude__isnull=False, destination__longitude__isnull=False
 )
-_CITY_FIELDS = ["slug", "name", "country", "latitude", "longitude"]
+_CITY_FIELDS = ["slug", "name", "name_es", "name_fr", "country", "latitude", "longitude"]
 
 
 def _styled(markers, view, arcs, *, title, summary, map_id, cities_total=None):
@@ -445,9 +446,9 @@ def city_map(city):
             "The map shows %(city)s and %(count)s other network city in the area.",
             "The map shows %(city)s and %(count)s other network cities in the area.",
             others,
-        ) % {"city": city.name, "count": others}
+        ) % {"city": city.localized_name, "count": others}
     else:
-        summary = _("The map shows where %(city)s is.") % {"city": city.name}
+        summary = _("The map shows where %(city)s is.") % {"city": city.localized_name}
     if arcs:
         summary += " " + ngettext(
             "Its %(count)s relocation agreement is drawn as an arrow from origin to destination.",
@@ -458,7 +459,7 @@ def city_map(city):
         markers,
         view,
         arcs,
-        title=_("Map of %(city)s and its partner cities") % {"city": city.name},
+        title=_("Map of %(city)s and its partner cities") % {"city": city.localized_name},
         summary=summary,
         map_id=f"city-map-{city.slug}",
     )

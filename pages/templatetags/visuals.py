@@ -88,7 +88,7 @@ def follow_url(listing_page):
 def embed_snippet(city):
     """The <iframe> a city copies onto its own site to show its card."""
     src = settings.SITE_URL.rstrip("/") + reverse("embed-city", args=[city.slug])
-    title = escape(city.name)
+    title = escape(city.localized_name)
     return (
         f'<iframe src="{src}" title="{title} · Mayoral Forum" width="360" height="420" '
         f'loading="lazy" style="border:0"></iframe>'

@@ -62,11 +62,12 @@ def test_existing_cities_keep_their_country_and_region():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_can_be_reversed_without_loss():
-    _migrate([AFTER])
+    state = _migrate([AFTER])
     try:
-        from cities.models import City
-
-        City.objects.create(name="Bujumbura", slug="bujumbura", country="BI")
+        # The model as it stood then: today's has columns later migrations add. Its
+        # save() derived the region from the country, as here.
+        City = state.apps.get_model("cities", "City")
+        City.objects.create(name="Bujumbura", slug="bujumbura", country="BI", region="africa")
         state = _migrate([BEFORE])
         OldCity = state.apps.get_model("cities", "City")
         assert OldCity.objects.values_list("country", "region").get() == ("BI", "africa")

@@ -161,8 +161,11 @@ class Command(BaseCommand):
 
         cities = {}
         for slug, name, country, lat, lon, source in records.CITIES:
+            name_es, name_fr = records.CITY_NAMES.get(slug, ("", ""))
             values = {
                 "name": name,
+                "name_es": name_es,
+                "name_fr": name_fr,
                 "kind": City.Kind.CITY,
                 "country": country,
                 "latitude": Decimal(lat),
@@ -431,6 +434,9 @@ class Command(BaseCommand):
                 {"slug": slug},
                 {
                     "name": place["name"],
+                    # Optional: only where the name differs in that language.
+                    "name_es": place.get("name_es", ""),
+                    "name_fr": place.get("name_fr", ""),
                     "kind": place.get("kind", City.Kind.CITY),
                     "country": place["country"],
                     "latitude": Decimal(place["latitude"]),
