@@ -131,6 +131,12 @@ def test_a_reader_switches_to_spanish(page, network):
     _follow(page, ".site-nav a[href='/es/relocations/']")
     page.wait_for_url("**/es/relocations/")
     assert page.locator("html").get_attribute("lang") == "es"
+    # The cities read in Spanish where the record gives the name, and in French there.
+    assert "Atenas" in page.locator("main").inner_text()
+    _follow(page, ".language-switcher a[lang=fr]")
+    page.wait_for_url("**/fr/relocations/")
+    assert "Athènes" in page.locator("main").inner_text()
+    assert "Barcelone" in page.locator("main").inner_text()
 
 
 def test_pages_fit_a_phone_and_screenshots_are_taken(new_page, network):
