@@ -26,7 +26,7 @@ def _country_name(stored: str) -> str:
 CITIES = Listing(
     name="cities",
     filterset_class=CityFilterSet,
-    queryset=lambda: City.objects.all(),
+    base_queryset=lambda: City.objects.all(),
     sorts=(
         Sort("name", _("Name"), ("name", "pk")),
         Sort("country", _("Country"), ("country", "name", "pk")),

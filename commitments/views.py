@@ -20,7 +20,7 @@ COMMITMENTS = Listing(
     name="commitments",
     filterset_class=CommitmentFilterSet,
     # Only published commitments are public: every query of the list starts here.
-    queryset=lambda: (
+    base_queryset=lambda: (
         Commitment.objects.published().select_related("city").prefetch_related("partner_cities")
     ),
     sorts=(
@@ -96,7 +96,7 @@ def _decorate_agreements(qs):
 RELOCATIONS = Listing(
     name="relocations",
     filterset_class=RelocationFilterSet,
-    queryset=lambda: RelocationAgreement.objects.select_related("origin", "destination"),
+    base_queryset=lambda: RelocationAgreement.objects.select_related("origin", "destination"),
     sorts=(
         Sort("signed", _("Latest signed"), (F("signed_on").desc(nulls_last=True), "-pk")),
         Sort("pledged", _("People pledged"), ("-people_pledged", "-pk")),

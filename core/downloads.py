@@ -32,7 +32,7 @@ from psycopg.types.datetime import TimestamptzLoader
 DOWNLOAD_CHUNK_SIZE = 1000
 
 
-def _crosses_to_many(model: Any, path: str, strict: bool = False) -> bool:
+def crosses_to_many(model: Any, path: str, strict: bool = False) -> bool:
     for position, name in enumerate(path.split("__")):
         try:
             field_ = model._meta.get_field(name)
@@ -81,7 +81,7 @@ class DownloadRows:
                 self.many.append((position, _RelatedLists(self.model, column, queryset.db)))
                 continue
             for path in column.paths:
-                if _crosses_to_many(self.model, path):
+                if crosses_to_many(self.model, path):
                     raise ImproperlyConfigured(
                         f"The column {column.name!r} reads {path!r}, a to-many path: "
                         "declare it with many=True."
@@ -446,13 +446,13 @@ def csv_header(names: list[str]) -> str:
     return _csv_lines_of([_csv_quoted([name]) for name in names])
 
 
-def _csv_lines(table):
+def csv_lines(table):
     yield table.csv_header()
     for columns in table.chunks():
         yield table.csv_text(columns)
 
 
-def _json_lines(table):
+def json_lines(table):
     yield "["
     separator = "\n"
     for columns in table.chunks():

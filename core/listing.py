@@ -34,7 +34,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.downloads import DownloadRows, _crosses_to_many, _csv_lines, _json_lines
+from core.downloads import DownloadRows, crosses_to_many, csv_lines, json_lines
 from core.i18n import TRANSLATED_LANGUAGES, localized_expression
 from core.sampling import (
     COUNTED_EXACTLY,
@@ -135,7 +135,7 @@ class Column:
 class Listing:
     name: str
     filterset_class: type
-    queryset: Callable[[], QuerySet]
+    base_queryset: Callable[[], QuerySet]
     sorts: tuple
     facets: tuple
     columns: tuple
@@ -247,7 +247,9 @@ class ListControlsForm(forms.Form):
 
 
 def browse(request, listing):
-    filterset = listing.filterset_class(request.GET, queryset=listing.queryset(), request=request)
+    filterset = listing.filterset_class(
+        request.GET, queryset=listing.base_queryset(), request=request
+    )
     controls = ListControlsForm(request.GET, sorts=listing.sorts)
     filterset.to_many_filters = _to_many_filters(filterset)
     # Validate both, so every error is shown at once.
@@ -285,7 +287,7 @@ def browse(request, listing):
     result.sample = sampled.sample
     # The rows every count reads: the selection, or its sample (by id when few).
     if sampled.ids is not None:
-        counted = with_ids(listing.queryset(), sampled.ids)
+        counted = with_ids(listing.base_queryset(), sampled.ids)
     else:
         counted = sampled.sample.rows(selection)
     more = data.get(MORE, "")
@@ -311,7 +313,7 @@ def browse(request, listing):
         # the rows of this page only, not for every row before the sort and the limit.
         on_page = rows.values("pk")[page.start_index() - 1 : page.end_index()]
         page.object_list = list(
-            _sorted(listing.decorate(listing.queryset().filter(pk__in=on_page)), sort, q)
+            _sorted(listing.decorate(listing.base_queryset().filter(pk__in=on_page)), sort, q)
         )
         if not page.object_list and page.number > 1:
             # Past the end of a list whose length was estimated.
@@ -350,7 +352,7 @@ def _to_many_filters(filterset):
     names = set()
     for name, filter_ in filterset.filters.items():
         try:
-            to_many = _crosses_to_many(model, filter_.field_name, strict=True)
+            to_many = crosses_to_many(model, filter_.field_name, strict=True)
         except FieldDoesNotExist:
             to_many = getattr(filter_, "distinct", False)
         filter_.distinct = False
@@ -378,7 +380,7 @@ def _filtered(listing, filterset, *, exclude=None, base=None):
     right). The other filters stay on the outer query, where the database can check
     them on the rows of an index it walks in the page's order.
     """
-    base = listing.queryset() if base is None else base
+    base = listing.base_queryset() if base is None else base
     cleaned = getattr(filterset.form, "cleaned_data", {})
     to_many = filterset.to_many_filters
     outer, inner = base, None
@@ -518,7 +520,7 @@ def _grouped(rows, key, label, limit=None):
         values["facet_label"] = _label(rows.model, label)
     # The rows are distinct (see _filtered); only a path through a to-many relation
     # can meet a row twice. DISTINCT elsewhere would only cost a sort per group.
-    count = Count("pk", distinct=_crosses_to_many(rows.model, key))
+    count = Count("pk", distinct=crosses_to_many(rows.model, key))
     grouped = rows.values(**values).annotate(facet_count=count)
     grouped = grouped.order_by("-facet_count", *values)
     if limit:
@@ -608,7 +610,7 @@ def _download(request, listing, rows, fmt):
     rows = decorate(rows)
     base_url = request.build_absolute_uri("/")[:-1]
     table = DownloadRows(listing, rows, base_url=base_url)
-    stream = _csv_lines(table) if fmt == "csv" else _json_lines(table)
+    stream = csv_lines(table) if fmt == "csv" else json_lines(table)
     response = StreamingHttpResponse(stream, content_type=FORMATS[fmt])
     filename = f"{listing.name}-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

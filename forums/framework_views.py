@@ -72,7 +72,7 @@ def public_frameworks():
 FRAMEWORKS = Listing(
     name="frameworks",
     filterset_class=FrameworkFilterSet,
-    queryset=public_frameworks,
+    base_queryset=public_frameworks,
     sorts=(
         Sort("code", _("Code"), ("code",)),
         Sort("name", _("Name"), ("name", "code")),
@@ -99,7 +99,7 @@ FRAMEWORKS = Listing(
 ITEMS = Listing(
     name="framework-items",
     filterset_class=FrameworkItemFilterSet,
-    queryset=lambda: with_answers(FrameworkItem.objects.all()),
+    base_queryset=lambda: with_answers(FrameworkItem.objects.all()),
     sorts=(
         # By length first, so that GCM-2 comes before GCM-10.
         Sort("code", _("Code"), (Length("code"), "code")),
@@ -139,7 +139,8 @@ def framework_list(request):
 def framework_detail(request, code):
     framework = get_object_or_404(Framework, code=code)
     listing = dataclasses.replace(
-        ITEMS, queryset=lambda: with_answers(FrameworkItem.objects.filter(framework=framework))
+        ITEMS,
+        base_queryset=lambda: with_answers(FrameworkItem.objects.filter(framework=framework)),
     )
     result = browse(request, listing)
     if result.download:

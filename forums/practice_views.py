@@ -24,7 +24,7 @@ FEED_LENGTH = 50
 PRACTICES = Listing(
     name="practices",
     filterset_class=PracticeFilterSet,
-    queryset=lambda: GoodPractice.objects.public(),
+    base_queryset=lambda: GoodPractice.objects.public(),
     sorts=(
         Sort("title", gettext_lazy("Title"), ("title", "pk")),
         Sort(

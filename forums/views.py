@@ -17,7 +17,7 @@ from .models import Clause, Endorsement, FigureClaim, Forum, OutcomeDocument
 FORUMS = Listing(
     name="forums",
     filterset_class=ForumFilterSet,
-    queryset=lambda: Forum.objects.select_related("host_city"),
+    base_queryset=lambda: Forum.objects.select_related("host_city"),
     sorts=(
         Sort("date", _("Latest first"), ("-start_date", "-edition")),
         Sort("edition", _("Edition"), ("edition",)),
@@ -65,7 +65,7 @@ def _file_url(name: str) -> str | None:
 OUTCOMES = Listing(
     name="outcomes",
     filterset_class=OutcomeFilterSet,
-    queryset=lambda: OutcomeDocument.objects.select_related("forum"),
+    base_queryset=lambda: OutcomeDocument.objects.select_related("forum"),
     sorts=(
         Sort("adopted", _("Latest first"), (F("adopted_on").desc(nulls_last=True), "title")),
         Sort("title", _("Title"), ("title", "pk")),

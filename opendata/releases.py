@@ -127,7 +127,7 @@ def _read(listing):
     decorate = listing.download_decorate or listing.decorate
     table = DownloadRows(
         listing,
-        decorate(listing.queryset()).order_by("pk"),
+        decorate(listing.base_queryset()).order_by("pk"),
         base_url=settings.SITE_URL.rstrip("/"),
     )
     records = []

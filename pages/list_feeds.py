@@ -163,7 +163,7 @@ class ListFeed(Feed):
         if listing is None:
             raise Http404(_("There is no such list."))
         filterset = listing.filterset_class(
-            request.GET, queryset=listing.queryset(), request=request
+            request.GET, queryset=listing.base_queryset(), request=request
         )
         if not filterset.is_valid():
             raise BadRequest("An unknown filter value.")
