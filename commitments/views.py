@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from core import geo
 from core.dates import iso_partial_date
 from core.downloads import decimal_text
-from core.i18n import localized_expression
 from core.listing import Column, Facet, Listing, Sort
 from core.listviews import list_page
 from forums.models import Clause
@@ -45,7 +44,7 @@ COMMITMENTS = Listing(
             labeller=geo.country_name,
         ),
         Facet("city", "slug", "name", top=10, sides=("city", "partner_cities")),
-        Facet("theme", "themes__slug", lambda: localized_expression("themes__name")),
+        Facet("theme", "themes__slug", "themes__name"),
         Facet("framework", "framework_items__code", "framework_items__code", top=10),
         Facet("outcome", "outcome_document__slug", "outcome_document__title"),
         Facet("forum", "outcome_document__forum__slug", "outcome_document__forum__title"),

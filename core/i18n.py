@@ -24,24 +24,21 @@ def current_language() -> str:
 
 def localized(obj: object, field: str) -> str:
     """``obj.<field>_<lang>`` for the active language, falling back to ``obj.<field>``."""
-    language = current_language()
-    if language in TRANSLATED_LANGUAGES:
-        value: str = getattr(obj, f"{field}_{language}", "")
-        if value:
-            return value
-    english: str = getattr(obj, field)
-    return english
+    return _in_reader_language(field, lambda name: getattr(obj, name, ""), getattr(obj, field))
 
 
 def localized_value(values: Mapping[str, Any], path: str) -> str:
     """The same rule for a row read with ``values()``, which read ``path`` and its
     ``path_es`` and ``path_fr`` beside it (e.g. ``origin__name``)."""
+    return _in_reader_language(path, values.get, values[path])
+
+
+def _in_reader_language(field: str, read: Any, english: str) -> str:
     language = current_language()
     if language in TRANSLATED_LANGUAGES:
-        value: str = values.get(f"{path}_{language}") or ""
+        value: str = read(f"{field}_{language}") or ""
         if value:
             return value
-    english: str = values[path]
     return english
 
 

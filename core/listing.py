@@ -22,6 +22,7 @@ whole state lives in the URL, so any view can be linked to and shared.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -68,10 +69,10 @@ class Facet:
     """Counts for the options of one filter.
 
     ``key`` is the ORM path of the value the filter's parameter takes (a slug, a
-    code, a choice); ``label`` the ORM path of a readable name (or a callable giving
-    an expression), or empty to use the filter's choices (through ``labeller`` when
-    the choices say no more than a code). A name kept in several languages (a city's
-    ``name`` beside its ``name_es`` and ``name_fr``) is read in the reader's one.
+    code, a choice); ``label`` the ORM path of a readable name, or empty to use the
+    filter's choices (through ``labeller`` when the choices say no more than a code).
+    A name kept in several languages (a city's or a theme's ``name`` beside its
+    ``name_es`` and ``name_fr``) is read in the reader's one.
     ``top`` keeps the N options with the most rows (plus any selected), for facets
     over large tables. ``sides`` counts a row once for an option found on either of
     its sides (origin or destination of an agreement).
@@ -540,21 +541,24 @@ def _grouped(rows, key, label, limit=None):
 
 
 def _label(model, path):
-    """The expression of a facet's label: ``path``, or, when the field it names is
-    kept in several languages (``name`` beside ``name_es`` and ``name_fr``), its
-    value in the reader's language; the same query either way."""
-    if callable(path):
-        return path()
+    """The expression of a facet's label: ``path``, read in the reader's language when
+    the field it names is kept in several (``name`` beside ``name_es`` and ``name_fr``);
+    the same query either way."""
+    return localized_expression(path) if _translated(model, path) else F(path)
+
+
+@cache
+def _translated(model, path):
+    """Whether ``path`` from ``model`` names a field kept in each translated language
+    (read from the models once, not on every request)."""
     *relations, name = path.split(LOOKUP_SEP)
     try:
         for relation in relations:
             model = model._meta.get_field(relation).related_model
         fields = {f.name for f in model._meta.get_fields()}
     except (AttributeError, FieldDoesNotExist):
-        return F(path)
-    if all(f"{name}_{language}" in fields for language in TRANSLATED_LANGUAGES):
-        return localized_expression(path)
-    return F(path)
+        return False
+    return all(f"{name}_{language}" in fields for language in TRANSLATED_LANGUAGES)
 
 
 def _choice_labels(filter_):

@@ -7,7 +7,6 @@ from commitments.models import Commitment
 from core import geo
 from core.counts import subquery_count
 from core.dates import iso_partial_date
-from core.i18n import localized_expression
 from core.listing import Column, Facet, Listing, Sort
 from core.listviews import list_page
 
@@ -74,7 +73,7 @@ OUTCOMES = Listing(
         Facet("forum", "forum__slug", "forum__title"),
         Facet("kind", "kind"),
         Facet("year", "adopted_on__year"),
-        Facet("theme", "themes__slug", lambda: localized_expression("themes__name")),
+        Facet("theme", "themes__slug", "themes__name"),
         Facet("endorsed_by", "endorsements__city__slug", "endorsements__city__name", top=10),
     ),
     columns=(
