@@ -6,7 +6,6 @@ list of commitments nested in another record. Querysets are built once, with the
 related rows fetched in a fixed number of queries whatever the page holds.
 """
 
-import functools
 import math
 import re
 
@@ -32,7 +31,6 @@ from cities.models import City
 from commitments.coverage import framework_coverage
 from commitments.filters import CommitmentFilterSet, RelocationFilterSet
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
-from core.sampling import CountedPaginator, selection_sample
 from forums.filters import CityFilterSet, ForumFilterSet, OutcomeFilterSet, PracticeFilterSet
 from forums.models import (
     Clause,
@@ -83,35 +81,6 @@ class ApiPagination(PageNumberPagination):
         if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
             raise ValidationError({self.page_size_query_param: [PAGE_SIZE_ERROR]})
         return min(int(raw), self.max_page_size)
-
-    def paginate_queryset(self, queryset, request, view=None):
-        # A large selection of a large table is counted over a sample, as on the
-        # public pages (core.sampling); the answer then says its count is an estimate.
-        sampled = selection_sample(queryset)
-        self.count_estimated = not sampled.sample.exact
-        if self.count_estimated:
-            count = sampled.sample.scale(sampled.size)
-            self.django_paginator_class = functools.partial(CountedPaginator, count=count)
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["count_estimated"] = self.count_estimated
-        return response
-
-    def get_paginated_response_schema(self, schema):
-        schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["count_estimated"] = {
-            "type": "boolean",
-            "description": (
-                "Whether `count` is an estimate: true for a large selection of a large "
-                "table, counted over a sample and rounded to two significant digits; "
-                "narrow the filters for an exact count."
-            ),
-            "example": False,
-        }
-        schema["required"] = [*schema.get("required", []), "count_estimated"]
-        return schema
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

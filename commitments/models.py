@@ -42,25 +42,14 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
         """What the public may see: the only starting point of every public view."""
         return self.filter(publication_state=Commitment.PublicationState.PUBLISHED)
 
-    # The published count: ONE definition each, used by the home page, the charts, the
-    # lists (outcome documents, frameworks) and the API.
+    # The published count: ONE definition, used by the lists (outcome documents,
+    # frameworks) and the API.
     def published_count_per(self, lookup: str) -> Any:
         """An expression: how many published commitments have ``lookup`` equal to the
         outer row (0 for none), e.g. ``City.objects.annotate(n=Commitment.objects
         .published_count_per("city"))``. A subquery, not ``Count()``: a list's filters
         join many-valued relations (themes, networks), which would inflate a join."""
         return subquery_count(self.published(), lookup, distinct=True)
-
-    def published_counts_by_status_and_region(self) -> list[tuple[str, str, int]]:
-        """``[(status, UN region of the city, count)]`` of the published commitments:
-        one grouped query, which the status and the region charts share."""
-        return list(
-            self.published()
-            .order_by()
-            .values("status", "city__region")
-            .annotate(count=models.Count("pk"))
-            .values_list("status", "city__region", "count")
-        )
 
     def involving(self, city: City | int) -> Self:
         """Commitments a city made, as the lead city or as a partner."""
@@ -152,9 +141,6 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
 
 class Commitment(SourcedModel, TimestampedModel, VersionedModel):
     SEARCH_FIELDS = ("title", "city__name", "description")
-    #: Large enough to be counted over a sample (``core.sampling``); the sample's index
-    #: is in migration 0009.
-    SAMPLE_INDEX = True
     #: Set by the review workflow's actions (``services``) only: read-only in every
     #: admin form, kept as they are by a restore from the history.
     WORKFLOW_FIELDS = (
@@ -340,6 +326,16 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
             models.Index(fields=["publication_state", "status"]),
             models.Index(fields=["publication_state", "-updated_at"]),
             models.Index(fields=["target_date"]),
+            # What the public list's counts read (by status, initiative, outcome, year;
+            # by the lead city's region, country or name): a narrow copy of the
+            # published rows, read without the table on PostgreSQL. (SQLite has no
+            # covering index, and makes none.)
+            models.Index(
+                fields=["city"],
+                include=["id", "status", "initiative", "outcome_document", "start_date"],
+                condition=Q(publication_state="published"),
+                name="commitment_published_facets",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

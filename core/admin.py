@@ -26,11 +26,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -131,33 +129,6 @@ class ParentCachedInlineFormSet(forms.BaseInlineFormSet):
         return form
 
 
-class EstimatedCountPaginator(Paginator):
-    """On PostgreSQL, an unfiltered list of a large table is counted from statistics.
-
-    ``COUNT(*)`` reads the whole table; ``pg_class.reltuples`` is the planner's
-    estimate, kept up to date by autovacuum. Filtered lists are counted exactly.
-    """
-
-    exact_below = 50_000
-
-    @cached_property
-    def count(self):
-        queryset = self.object_list
-        query = getattr(queryset, "query", None)
-        if query is not None and not query.where and not query.distinct:
-            connection = connections[queryset.db]
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                        [queryset.model._meta.db_table],
-                    )
-                    row = cursor.fetchone()
-                if row and row[0] >= self.exact_below:
-                    return row[0]
-        return super().count
-
-
 class CuratedInlineMixin:
     formset: type[forms.BaseInlineFormSet] = ParentCachedInlineFormSet
     form: type[forms.ModelForm] = CuratedForm
@@ -196,7 +167,6 @@ class CuratedAdmin(SimpleHistoryAdmin):
     form = CuratedForm
     show_full_result_count = False
     list_per_page = 50
-    paginator = EstimatedCountPaginator
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)

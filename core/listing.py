@@ -12,10 +12,7 @@ whole state lives in the URL, so any view can be linked to and shared.
 - Facet counts: next to each option, the number of rows it would give within the
   current selection of the *other* filters. One grouped query per facet (two or
   three for a facet over either side of an agreement), never one per option.
-- Counts at scale: on a large table, a large selection's counts (results, facet
-  options) are read from a fixed-size sample and shown as estimates, so a page costs
-  the same at ten thousand rows and at a million (``core.sampling``); small tables
-  and small selections are counted exactly.
+- Every count is exact: one grouped query per facet over the selection.
 - Downloads (``?format=csv`` / ``?format=json``): every row the filters select,
   streamed in chunks with the same related data as the page, UTF-8, stable columns.
 """
@@ -37,14 +34,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.downloads import DownloadRows, crosses_to_many, csv_lines, json_lines
 from core.i18n import TRANSLATED_LANGUAGES, localized_expression
-from core.sampling import (
-    COUNTED_EXACTLY,
-    EXACT,
-    CountedPaginator,
-    Sample,
-    selection_sample,
-    with_ids,
-)
 from core.search import clean_query, with_rank
 
 FORMATS = {
@@ -200,19 +189,14 @@ class ListPage:
     next_url: str = ""
     download_urls: dict = field(default_factory=dict)
     clear_url: str = "?"
-    # How the counts were taken: exactly, or over a sample (then they are estimates).
-    sample: Sample = EXACT
-    # The filtered rows (every one, not the sample): what the page's charts describe.
+    # The filtered rows: what the page's charts describe, and their counts by each
+    # facet whose filter is not set (``selection_counts``).
     selection: Any = None
+    of_selection: dict = field(default_factory=dict)
 
     @property
     def total(self):
         return self.page.paginator.count if self.page else 0
-
-    @property
-    def estimated(self):
-        """Whether the counts on the page are estimates from a sample."""
-        return not self.sample.exact
 
     @property
     def q(self):
@@ -284,27 +268,15 @@ def browse(request, listing):
         return Browse(context={}, download=_download(request, listing, rows, fmt))
 
     selection = _filtered(listing, filterset)
-    sampled = selection_sample(selection) if is_valid else COUNTED_EXACTLY
-    result.sample = sampled.sample
-    # The rows every count reads: the selection, or its sample (by id when few).
-    if sampled.ids is not None:
-        counted = with_ids(listing.base_queryset(), sampled.ids)
-    else:
-        counted = sampled.sample.rows(selection)
     more = data.get(MORE, "")
-    result.facets = _facets(data, listing, filterset, counted, more=more, sample=result.sample)
+    result.facets, result.of_selection = _facets(data, listing, filterset, selection, more=more)
     result.active_filters = _active_filters(data, filterset, result.facets)
     if not is_valid:
         return Browse(context={"listing": result}, status=400)
 
-    # What the charts describe: the selection's rows, or those of its sample.
-    result.selection = counted
+    result.selection = selection
     rows = _sorted(selection, sort, q)
-    if result.sample.exact:
-        paginator = Paginator(rows, listing.per_page)
-    else:
-        count = result.sample.scale(sampled.size)
-        paginator = CountedPaginator(rows, listing.per_page, count=count)
+    paginator = Paginator(rows, listing.per_page)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage:
@@ -316,9 +288,6 @@ def browse(request, listing):
         page.object_list = list(
             _sorted(listing.decorate(listing.base_queryset().filter(pk__in=on_page)), sort, q)
         )
-        if not page.object_list and page.number > 1:
-            # Past the end of a list whose length was estimated.
-            raise Http404(_("There is no such page."))
     result.page = page
     result.rows = page.object_list
     result.page_links = [
@@ -346,7 +315,7 @@ def _to_many_filters(filterset):
     to-many relation). Every filter loses django-filter's DISTINCT: ``_filtered``
     picks the rows of a to-many filter by ``pk IN (...)``, which meets each row once
     anyway, and a DISTINCT inside it would make the database list and sort every
-    matching row first, however few of them the page, or the sample, needs. A filter
+    matching row first, however few of them the page needs. A filter
     that names no model path (a custom ``filter()`` method) is taken at its word:
     to-many if it asks for DISTINCT."""
     model = filterset.queryset.model
@@ -398,21 +367,34 @@ def _filtered(listing, filterset, *, exclude=None, base=None):
     return outer.filter(pk__in=inner.order_by().values("pk"))
 
 
-def _facets(data, listing, filterset, counted, more="", sample=EXACT):
-    """The facets' options and counts. ``counted``: the rows the counts read (the
-    selection, or its sample), which a facet whose own filter is not set counts as
-    they are; a facet whose filter is set counts the other filters' rows instead."""
+def _facets(data, listing, filterset, selection, more=""):
+    """The facets' options and counts, and the counts of the ``selection`` by each
+    facet whose filter is not set (``{name: {value: count}}``, for the charts). A
+    facet whose filter is set counts the other filters' rows instead. The facets of
+    few values on the rows themselves (status, year...) that count the selection
+    share one grouped query."""
     form = filterset.form
     cleaned = getattr(form, "cleaned_data", {})
-    views = []
+    model = listing.base_queryset().model
+    shared = [f for f in listing.facets if not cleaned.get(f.name) and _shares_a_query(model, f)]
+    counted = dict(zip((f.name for f in shared), _grouped(selection, shared), strict=True))
+    views, of_selection = [], {}
     for facet in listing.facets:
-        if not cleaned.get(facet.name):
-            rows = counted.order_by()
-        else:
-            rows = sample.rows(_filtered(listing, filterset, exclude=facet.name).order_by())
         selected = [value for value in data.getlist(facet.name) if value != ""]
         show_all = bool(facet.top) and more == facet.name
-        counts, labels, has_more = _facet_counts(facet, rows, selected, show_all=show_all)
+        if facet.name in counted:
+            (counts, labels), has_more = counted[facet.name], False
+        else:
+            rows = (
+                selection
+                if not cleaned.get(facet.name)
+                else _filtered(listing, filterset, exclude=facet.name)
+            )
+            counts, labels, has_more = _facet_counts(
+                facet, rows.order_by(), selected, show_all=show_all
+            )
+        if not cleaned.get(facet.name) and not has_more:
+            of_selection[facet.name] = (counts, labels)
         choices = _choice_labels(filterset.filters[facet.name])
         options = []
         ordered = list(counts)
@@ -426,7 +408,7 @@ def _facets(data, listing, filterset, counted, more="", sample=EXACT):
                 Option(
                     value=value,
                     label=label,
-                    count=sample.scale(counts.get(value, 0)),
+                    count=counts.get(value, 0),
                     selected=value in selected,
                     url=_url(data, set_={facet.name: value}),
                 )
@@ -450,7 +432,50 @@ def _facets(data, listing, filterset, counted, more="", sample=EXACT):
                 less_url=_url(data, drop=[MORE]) + f"#{input_id}" if show_all else "",
             )
         )
-    return views
+    return views, of_selection
+
+
+def counts_by(listing, rows, names):
+    """``{name: ({value: count}, {value: label})}``: ``rows`` counted by each of the
+    facets ``names`` of ``listing``, as their options count them (a joint commitment
+    under each of its cities' regions, a commitment under each of its themes), most
+    rows first; the labels of facets that read them (a theme's name, in the reader's
+    language)."""
+    facets = [facet for facet in listing.facets if facet.name in names]
+    model = rows.model
+    shared = [facet for facet in facets if _shares_a_query(model, facet)]
+    found = dict(zip((f.name for f in shared), _grouped(rows, shared), strict=True))
+    for facet in facets:
+        if facet.name not in found:
+            counts, labels, _more = _facet_counts(facet, rows.order_by(), [], show_all=True)
+            found[facet.name] = (counts, labels)
+    return found
+
+
+def selection_counts(listing_page, name):
+    """``({value: count}, {value: label})``: the page's selection counted by the facet
+    ``name``. Read from the facet's options when its filter is not set (no query)."""
+    if name not in listing_page.of_selection:
+        listing_page.of_selection.update(
+            counts_by(listing_page.listing, listing_page.selection, [name])
+        )
+    return listing_page.of_selection[name]
+
+
+def _shares_a_query(model, facet):
+    """Whether a facet is counted in the one query of the facets of few values kept on
+    the rows themselves (a status, a year): not a top list, nor either side of a row,
+    nor a value read through a relation (whose labels, long titles, would make the
+    database sort every row by them)."""
+    paths = [facet.key, facet.label] if facet.label else [facet.key]
+    return not (facet.top or facet.sides or any(_through_a_relation(model, p) for p in paths))
+
+
+def _through_a_relation(model, path):
+    try:
+        return model._meta.get_field(path.split(LOOKUP_SEP)[0]).is_relation
+    except FieldDoesNotExist:
+        return True
 
 
 def _is_year(facet):
@@ -470,40 +495,50 @@ def _facet_counts(facet, rows, selected, show_all=False):
         return {value: counts[value] for value in ranked}, labels, has_more
 
     if not top:
-        return (*_grouped(rows, facet.key, facet.label), False)
-    counts, labels = _grouped(rows, facet.key, facet.label, limit=top + 1)
+        return (*_grouped(rows, [facet])[0], False)
+    counts, labels = _grouped(rows, [facet], limit=top + 1)[0]
     has_more = len(counts) > top
     counts = dict(list(counts.items())[:top])
     missing = [value for value in selected if value not in counts]
     if missing:
         extra_counts, extra_labels = _grouped(
-            rows.filter(**{f"{facet.key}__in": missing}), facet.key, facet.label
-        )
+            rows.filter(**{f"{facet.key}__in": missing}), [facet]
+        )[0]
         counts.update(extra_counts)
         labels.update(extra_labels)
     return counts, labels, has_more
 
 
 def _grouped_sides(rows, facet):
-    """{value: rows with it on either side}, {value: label}: one query, grouping the
-    distinct (row, value) pairs of all sides, so that a row with the same value on two
-    sides (two cities of one country) counts once. The database cannot aggregate a
-    UNION through the ORM, so the union's own SQL is wrapped in the grouping."""
+    """{value: rows with it on either side}, {value: label}: one query, adding up each
+    row's value on its first side (a field of the row: its lead city, its origin) and
+    the other values its other sides have, once each, so that a row with the same
+    value on two sides (two cities of one country) counts once. The database cannot
+    aggregate a UNION through the ORM, so the union's own SQL is wrapped in the
+    grouping."""
+    first, *others = facet.sides
     parts = []
     for side in facet.sides:
-        values = {"facet_row": F("pk"), "facet_value": F(f"{side}__{facet.key}")}
+        part = rows.order_by().alias(facet_value=F(f"{side}__{facet.key}"))
+        if side != first:
+            part = part.exclude(facet_value=F(f"{first}__{facet.key}"))
+            if crosses_to_many(rows.model, side):
+                # Only the rows with a partner (a join from them, not from every
+                # row), and each of their values once.
+                part = part.filter(facet_value__isnull=False).distinct()
+        values = {"facet_row": F("pk"), "value": F("facet_value")}
         if facet.label:
             values["facet_label"] = _label(rows.model, f"{side}__{facet.label}")
-        parts.append(rows.order_by().values(**values))
-    pairs = parts[0].union(*parts[1:])
+        parts.append(part.values(**values))
+    pairs = parts[0].union(*parts[1:], all=True)
     try:
         sql, params = pairs.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:  # a selection known to be empty (a search with no terms)
         return {}, {}
     label = ", facet_label" if facet.label else ""
     grouped = (
-        f"SELECT facet_value{label}, COUNT(*) FROM ({sql}) AS pairs "  # noqa: S608 (the ORM's SQL)
-        f"WHERE facet_value IS NOT NULL GROUP BY facet_value{label}"
+        f"SELECT value{label}, COUNT(*) FROM ({sql}) AS pairs "  # noqa: S608 (the ORM's SQL)
+        f"WHERE value IS NOT NULL GROUP BY value{label}"
     )
     counts, labels = {}, {}
     with connections[rows.db].cursor() as cursor:
@@ -515,29 +550,58 @@ def _grouped_sides(rows, facet):
     return counts, labels
 
 
-def _grouped(rows, key, label, limit=None):
-    values = {"facet_value": F(key)}
-    if label:
-        values["facet_label"] = _label(rows.model, label)
-    # The rows are distinct (see _filtered); only a path through a to-many relation
-    # can meet a row twice. DISTINCT elsewhere would only cost a sort per group.
-    count = Count("pk", distinct=crosses_to_many(rows.model, key))
-    grouped = rows.values(**values).annotate(facet_count=count)
-    grouped = grouped.order_by("-facet_count", *values)
+def _grouped(rows, facets, limit=None):
+    """``[({value: count}, {value: label})]``, one pair per facet, most rows first:
+    ONE query, grouping the rows by every facet's value at once and adding the groups
+    up per facet (facets of few values each; ``limit`` is for a single facet)."""
+    if not facets:
+        return []
+    values = {}
+    for position, facet in enumerate(facets):
+        values[f"value_{position}"] = F(facet.key)
+        if facet.label:
+            values[f"label_{position}"] = _label(rows.model, facet.label)
+    # Only a path through a to-many relation can meet a row twice (see _filtered), and
+    # not even then when it is one many-to-many field, whose links are unique pairs.
+    distinct = len(facets) == 1 and _may_repeat(rows.model, facets[0].key)
+    rows = rows.order_by()
+    if len(facets) == 1 and crosses_to_many(rows.model, facets[0].key):
+        # Only the rows with a related record (a join from the links, not from every
+        # row): the others have no value to count.
+        rows = rows.filter(**{f"{facets[0].key}__isnull": False})
+    grouped = rows.values(**values).annotate(facet_count=Count("pk", distinct=distinct))
     if limit:
         # One more than needed: rows with no value (no theme...) form a group too.
-        grouped = grouped[: limit + 1]
-    counts, labels = {}, {}
+        grouped = grouped.order_by("-facet_count", *values)[: limit + 1]
+    found = [({}, {}) for _facet in facets]
     for group in grouped:
-        if group["facet_value"] is None:
-            continue
-        value = str(group["facet_value"])
-        counts[value] = group["facet_count"]
-        if label:
-            labels[value] = group["facet_label"]
-    if limit:
-        counts = dict(list(counts.items())[:limit])
-    return counts, labels
+        for position, (counts, labels) in enumerate(found):
+            value = group[f"value_{position}"]
+            if value is None:
+                continue
+            counts[str(value)] = counts.get(str(value), 0) + group["facet_count"]
+            if f"label_{position}" in group:
+                labels[str(value)] = group[f"label_{position}"]
+    result = []
+    for counts, labels in found:
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        result.append((dict(ranked[:limit] if limit else ranked), labels))
+    return result
+
+
+def _may_repeat(model, path):
+    """Whether grouping rows by ``path`` may meet a row twice in one group: a path
+    through a to-many relation, other than a single many-to-many field of the row's
+    own (a link table holds each pair once)."""
+    if not crosses_to_many(model, path):
+        return False
+    first, *rest = path.split(LOOKUP_SEP)
+    field_ = model._meta.get_field(first)
+    through = getattr(getattr(field_, "remote_field", None), "through", None)
+    single_hop = field_.many_to_many and not crosses_to_many(
+        field_.related_model, LOOKUP_SEP.join(rest)
+    )
+    return not (single_hop and through is not None and through._meta.auto_created)
 
 
 def _label(model, path):

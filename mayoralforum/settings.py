@@ -376,14 +376,6 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 24 * 60 * 60)
 # When many readers miss the same page at once, one renders it and the others wait for
 # it this long (seconds) before rendering it themselves.
 PAGE_CACHE_RENDER_WAIT = float(env_str("PAGE_CACHE_RENDER_WAIT", "5"))
-# Counts on the public lists (results, filter options, charts, the API's count) are
-# exact while a table holds at most EXACT_COUNTS_UP_TO rows; past that, a selection
-# of some size is counted over a fixed sample of about SAMPLE_ROWS rows and shown as
-# an estimate, so that a page costs the same at a million rows (core/sampling.py). A
-# selection with fewer than MIN_SAMPLED_ROWS rows in the sample is counted exactly.
-EXACT_COUNTS_UP_TO = env_int("EXACT_COUNTS_UP_TO", 100_000)
-SAMPLE_ROWS = env_int("SAMPLE_ROWS", 5_000)
-MIN_SAMPLED_ROWS = env_int("MIN_SAMPLED_ROWS", 200)
 # The apps whose records are shown on public pages: a write to any of their models
 # bumps the data version.
 PAGE_CACHE_APPS = ("cities", "forums", "commitments", "core", "opendata")

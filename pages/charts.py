@@ -9,7 +9,7 @@ Only published commitments are counted. Each function costs one or two queries,
 whatever the number of records.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from commitments.models import Commitment, RelocationAgreement
+from commitments.views import COMMITMENTS
 from core import geo
 from core.i18n import localized_value
-from core.templatetags.languages import RECORDS_LANGUAGE
-from forums.models import Forum, Theme
+from core.listing import counts_by, selection_counts
+from forums.models import Forum
 from pages.svg import svg_number
 
 # Charts of agreements and cities list the largest rows only; the summary covers all.
@@ -82,33 +83,18 @@ def _leader(rows, total):
     }
 
 
-def commitment_counts(records=None):
-    """Published commitments (of ``records``, a list's filtered queryset, if given)
-    per (status, region): the one definition, re-read plainly so that the list's
-    annotations and ordering do not disturb the counts."""
-    commitments = Commitment.objects.all()
-    if records is not None:
-        commitments = commitments.filter(pk__in=records.order_by().values("pk"))
-    return commitments.published_counts_by_status_and_region()
-
-
-PUBLISHED = Commitment.PublicationState.PUBLISHED
-
-
-def _published_counts():
-    return Commitment.objects.published_counts_by_status_and_region()
-
-
-def _totals_by(counts, position):
-    totals = {}
-    for row in counts:
-        totals[row[position]] = totals.get(row[position], 0) + row[2]
-    return totals
+def _published_counts(name):
+    """``({value: count}, {value: label})``: the published commitments counted by the
+    list's facet ``name``, the one definition of a count by status, region or theme,
+    shared with the list's filter options (a bar's number is the number of rows its
+    link lists). One query."""
+    return counts_by(COMMITMENTS, Commitment.objects.published(), [name])[name]
 
 
 def commitments_by_status(counts=None):
-    """Published commitments per status, every status listed. One query."""
-    counts = _totals_by(_published_counts() if counts is None else counts, 0)
+    """Published commitments per status (``counts``: as ``counts_by`` gives them, read
+    if not given), every status listed."""
+    counts, _labels = _published_counts("status") if counts is None else counts
     rows = [
         {
             "label": label,
@@ -136,74 +122,45 @@ def commitments_by_status(counts=None):
     )
 
 
-def commitments_by_theme(records=None, scale=None):
-    """Published commitments (of ``records``, published ones, if given) per theme (a
-    commitment may have several), every theme listed. One query, or two for
-    ``records``: their theme links are counted from the records' side, so that the
-    cost follows the records (a sample of a large selection), not every link."""
-    if records is None:
-        # Every published commitment, counted in one pass over the theme links joined
-        # to the commitments (a subquery per theme walked them once per theme: 0.4 s
-        # at 100k; an IN (published()) filter made PostgreSQL loop for minutes at 1M).
-        themes = (
-            Theme.objects.annotate(
-                count=Count("commitments", filter=Q(commitments__publication_state=PUBLISHED))
-            )
-            .order_by("-count", "name")
-            .values_list("slug", "name", "count")
-        )
-    else:
-        # Grouped from the records' side (a join from each record to its themes), so
-        # that the database walks the records, not every theme link.
-        counts = dict(
-            Commitment.objects.filter(pk__in=records.order_by().values("pk"), themes__isnull=False)
-            .values_list("themes")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        themes = sorted(
-            (
-                (slug, name, counts.get(pk, 0))
-                for pk, slug, name in Theme.objects.values_list("pk", "slug", "name")
-            ),
-            key=lambda theme: (-theme[2], theme[1]),
-        )
+def commitments_by_theme(counts=None):
+    """Published commitments per theme (``counts``: as ``counts_by`` gives them, read
+    if not given; a commitment may have several), the most first, each theme named
+    as the list's filter names it."""
+    counts, labels = _published_counts("theme") if counts is None else counts
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], labels.get(item[0], "")))
     rows = [
         {
-            "label": name,
+            "label": labels.get(slug, slug),
             "url": _list_url("commitments:list", theme=slug),
-            "value": scale(count) if scale else count,
-            "lang": RECORDS_LANGUAGE,  # theme names are records, in English
+            "value": count,
         }
-        for slug, name, count in themes
+        for slug, count in ranked
     ]
-    total = sum(row["value"] for row in rows)
     summary = ""
-    if total:
+    if any(row["value"] for row in rows):
         leader = rows[0]
         summary = _(
             "The theme with the most published commitments is %(leader)s (%(count)s); "
             "a commitment can serve several themes."
         ) % {"leader": leader["label"], "count": number_format(leader["value"])}
-    chart = _count_chart(
-        "chart-theme",
-        _("Commitments by theme"),
-        _("Theme"),
-        _("Commitments"),
-        rows,
-        summary,
-        _no_commitments(),
+    return _without_shares(
+        _count_chart(
+            "chart-theme",
+            _("Commitments by theme"),
+            _("Theme"),
+            _("Commitments"),
+            rows,
+            summary,
+            _no_commitments(),
+        )
     )
-    # A commitment counts under each of its themes, so shares of the sum mislead.
-    for row in chart["rows"]:
-        row["share"] = ""
-    chart["hide_share"] = True
-    return chart
 
 
 def commitments_by_region(counts=None):
-    """Published commitments per UN region of the city. One query."""
-    counts = _totals_by(_published_counts() if counts is None else counts, 1)
+    """Published commitments per UN region of their cities (``counts``: ``{region:
+    count}``, read if not given): a joint commitment counts in each of its cities'
+    regions, as the list's region filter finds it."""
+    counts, _labels = _published_counts("region") if counts is None else counts
     rows = [
         {
             "label": label,
@@ -214,22 +171,33 @@ def commitments_by_region(counts=None):
     ]
     if counts.get(""):
         rows.append({"label": _("No region"), "url": "", "value": counts[""]})
-    total = sum(counts.values())
     summary = ""
-    if total:
+    if any(row["value"] for row in rows):
+        leader = max(rows, key=lambda row: row["value"])
         summary = _(
-            "Of %(total)s published commitments, the most (%(count)s, %(share)s) are from "
-            "cities in %(leader)s."
-        ) % _leader(rows, total)
-    return _count_chart(
-        "chart-region",
-        _("Commitments by region"),
-        _("Region"),
-        _("Commitments"),
-        rows,
-        summary,
-        _no_commitments(),
+            "The region with the most published commitments is %(leader)s (%(count)s); "
+            "a joint commitment counts in each of its cities' regions."
+        ) % {"leader": leader["label"], "count": number_format(leader["value"])}
+    return _without_shares(
+        _count_chart(
+            "chart-region",
+            _("Commitments by region"),
+            _("Region"),
+            _("Commitments"),
+            rows,
+            summary,
+            _no_commitments(),
+        )
     )
+
+
+def _without_shares(chart):
+    """A chart in which a record may count under several rows: shares of the sum
+    would mislead."""
+    for row in chart["rows"]:
+        row["share"] = ""
+    chart["hide_share"] = True
+    return chart
 
 
 def forums_over_time():
@@ -499,44 +467,41 @@ def transfers_over_time(agreement):
 
 
 def home_charts(counts=None):
-    """Every chart of the home page in six queries (five given ``counts``, the home
-    page's own published counts by status and region)."""
-    counts = _published_counts() if counts is None else counts
+    """Every chart of the home page (``counts``: the published commitments by status,
+    region and theme, as ``counts_by`` gives them, read if not given)."""
+    if counts is None:
+        counts = counts_by(COMMITMENTS, Commitment.objects.published(), CHARTED)
     by_city = pledged_by_city()
     return [
-        commitments_by_status(counts),
-        commitments_by_theme(),
-        commitments_by_region(counts),
+        commitments_by_status(counts["status"]),
+        commitments_by_theme(counts["theme"]),
+        commitments_by_region(counts["region"]),
         pledged_by_agreement(totals=by_city["totals"]),
         by_city,
         forums_over_time(),
     ]
 
 
-def selection_charts(records, state=(), scale=None):
-    """The charts of a filtered list of commitments: status, region and theme of
-    exactly ``records``; or, for a large selection, of its sample, with ``scale``
-    giving the count of the selection each count of the sample stands for (the
-    list's, so that the page's counts agree). Each bar links to the same selection
-    narrowed to its value, so a chart's link reproduces it. Three queries."""
-    counts = [
-        (status, region, scale(count) if scale else count)
-        for status, region, count in commitment_counts(records)
-    ]
+# The facets of the commitments list that the charts count by.
+CHARTED = ("status", "region", "theme")
+
+
+def selection_charts(listing_page):
+    """The charts of a filtered list of commitments: its selection by status, region
+    and theme, as the list's filter options count it (no query for a facet whose
+    filter is not set). Each bar links to the same selection narrowed to its value,
+    so a chart's link reproduces it."""
+    counts = {name: selection_counts(listing_page, name) for name in CHARTED}
     found = [
-        commitments_by_status(counts),
-        commitments_by_region(counts),
-        commitments_by_theme(records, scale=scale),
+        commitments_by_status(counts["status"]),
+        commitments_by_region(counts["region"]),
+        commitments_by_theme(counts["theme"]),
     ]
     for chart in found:
         chart["id"] = f"selection-{chart['id']}"
-        chart["estimated"] = scale is not None
         for row in chart["rows"]:
             if row.get("url"):
-                row["url"] = _narrowed(row["url"], state)
-    if any(chart["rows"] for chart in found):
-        # Themes with no commitment in the selection are noise here.
-        found[2]["rows"] = [row for row in found[2]["rows"] if row["value"]]
+                row["url"] = _narrowed(row["url"], listing_page.state)
     return found
 
 

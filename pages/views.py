@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from commitments.models import Commitment, RelocationAgreement
-from core.sampling import selection_sample
+from commitments.views import COMMITMENTS
+from core.listing import counts_by
 from core.search import SearchForm, by_relevance, text_search
 from forums.models import Forum, GoodPractice, OutcomeDocument
+from pages import charts
 from pages.feeds import public_progress_updates
 
 RECENT_UPDATES = 8
@@ -27,8 +28,8 @@ def home(request):
     progress updates, recently updated commitments (plus whatever the visuals include
     adds: the map, and the charts, among them the commitments by status)."""
     published = Commitment.objects.published()
-    # One grouped query: the count here, the status and region charts below.
-    counts = published.published_counts_by_status_and_region()
+    # The count here, and the status, region and theme charts below.
+    counts = counts_by(COMMITMENTS, published, charts.CHARTED)
     totals = RelocationAgreement.objects.people_totals()
     relocation = {
         "agreements": totals["count"],
@@ -40,8 +41,8 @@ def home(request):
         "city_count": City.objects.count(),
         "forum_count": Forum.objects.count(),
         "outcome_count": OutcomeDocument.objects.count(),
-        "commitment_count": sum(count for _status, _region, count in counts),
-        "published_counts": counts,
+        "commitment_count": sum(counts["status"][0].values()),
+        "commitment_counts": counts,
         "relocation": relocation,
         "latest_forum": Forum.objects.select_related("host_city").latest_first().first(),
         # Latest by date; (date, id) follows the index on date, so no sort of all rows.
@@ -54,36 +55,22 @@ def home(request):
     return render(request, "home.html", context)
 
 
-# For a word in a large share of a large table: the best matches among this many of the
-# most recent matches (ranking every match costs as much as the table is large).
-SEARCH_CANDIDATES = 2_000
-
-
 @dataclass(frozen=True)
 class SearchGroup:
     name: str
     label: Any
     list_url: str
     queryset: Any
-    # Most recent first, in the order of an index (for ``SEARCH_CANDIDATES``).
-    recent: tuple = ()
 
     def results(self, q):
-        """The best matches, how many there are, and whether that count is an estimate
-        (``core.sampling``). The count is a second query only when the group is full.
-        (A window count in the same query looks cheaper but makes the database keep
-        every matching row, wide as it is: several times slower when a word is in most
-        records.) When the matches are many in a large table, they are counted over a
-        sample, and ranked among the ``SEARCH_CANDIDATES`` most recent of them."""
+        """The best matches and how many there are. The count is a second query only
+        when the group is full. (A window count in the same query looks cheaper but
+        makes the database keep every matching row, wide as it is: several times
+        slower when a word is in most records.)"""
         matches = text_search(self.queryset(), q)
-        sampled = selection_sample(matches)
-        if not sampled.sample.exact and self.recent:
-            candidates = matches.order_by(*self.recent).values("pk")[:SEARCH_CANDIDATES]
-            rows = list(by_relevance(matches.filter(pk__in=candidates))[:SEARCH_GROUP_SIZE])
-            return rows, sampled.sample.scale(sampled.size), True
         rows = list(by_relevance(matches)[:SEARCH_GROUP_SIZE])
         total = matches.count() if len(rows) == SEARCH_GROUP_SIZE else len(rows)
-        return rows, total, False
+        return rows, total
 
 
 SEARCH_GROUPS = (
@@ -102,7 +89,6 @@ SEARCH_GROUPS = (
         _("Commitments"),
         "commitments:list",
         lambda: Commitment.objects.published().select_related("city"),
-        recent=(F("published_at").desc(nulls_last=True), "-pk"),
     ),
     SearchGroup(
         "relocations",
@@ -128,7 +114,7 @@ def search(request):
     groups, empty_groups = [], []
     if q:
         for group in SEARCH_GROUPS:
-            rows, total, estimated = group.results(q)
+            rows, total = group.results(q)
             if not total:
                 empty_groups.append(group.label)
                 continue
@@ -138,7 +124,6 @@ def search(request):
                     "label": group.label,
                     "rows": rows,
                     "total": total,
-                    "estimated": estimated,
                     "more": total > len(rows),
                     "list_url": f"{reverse(group.list_url)}?{urlencode({'q': q})}",
                 }
@@ -149,6 +134,5 @@ def search(request):
         "groups": groups,
         "empty_groups": empty_groups,
         "total": sum(group["total"] for group in groups),
-        "estimated": any(group["estimated"] for group in groups),
     }
     return render(request, "search.html", context)

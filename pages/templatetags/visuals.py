@@ -59,15 +59,13 @@ def city_map(city):
 @register.inclusion_tag("includes/charts.html", takes_context=True)
 def home_charts(context, level=3):
     # The home page has counted the published commitments already: the charts reuse it.
-    return {"charts": charts.home_charts(context.get("published_counts")), "level": level}
+    return {"charts": charts.home_charts(context.get("commitment_counts")), "level": level}
 
 
 @register.inclusion_tag("includes/charts.html")
 def selection_charts(listing_page, level=3):
     """The charts of a filtered list's current selection (commitments)."""
-    scale = listing_page.sample.scale if listing_page.estimated else None
-    found = charts.selection_charts(listing_page.selection, listing_page.state, scale=scale)
-    return {"charts": found, "level": level, "estimated": listing_page.estimated}
+    return {"charts": charts.selection_charts(listing_page), "level": level}
 
 
 @register.inclusion_tag("includes/charts_chart.html")

@@ -686,31 +686,6 @@ def test_commitment_export_follows_the_admins_filters(admin_client, barcelona, q
     assert "barcelona" in text  # the city by its slug
 
 
-@pytest.mark.postgres
-def test_unfiltered_commitment_list_is_counted_from_statistics_on_postgresql(
-    admin_client, barcelona, monkeypatch
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from core.admin import EstimatedCountPaginator
-
-    for _ in range(3):
-        _commitment(barcelona)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE commitments_commitment")
-    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 1)
-    with CaptureQueriesContext(connection) as queries:
-        response = admin_client.get(admin_url(Commitment, "changelist"))
-    assert response.status_code == 200
-    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
-    assert response.context["cl"].result_count == 3
-
-    with CaptureQueriesContext(connection) as queries:
-        admin_client.get(admin_url(Commitment, "changelist") + "?status__exact=planned")
-    assert [q for q in queries.captured_queries if "COUNT(" in q["sql"]]  # filtered: exact
-
-
 def test_publish_action_shows_the_content_and_refuses_a_record_changed_since(
     admin_client, barcelona
 ):

@@ -71,6 +71,3 @@ def test_the_published_count_counts_published_commitments_once_per_row(barcelona
     assert dict(joined.values_list("slug", "n")) == {"barcelona": 2}
     themes = Theme.objects.annotate(n=Commitment.objects.published_count_per("themes"))
     assert dict(themes.values_list("slug", "n")) == {"housing": 1, "health": 1}
-
-    counts = Commitment.objects.published_counts_by_status_and_region()
-    assert sum(count for _status, _region, count in counts) == 2

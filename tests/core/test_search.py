@@ -346,9 +346,8 @@ def _records(count):
 def test_search_query_budget(client, django_assert_max_num_queries, count):
     _records(count)
     # Per record type (six, with good practices): its best ten, and a count when there
-    # may be more; and, on PostgreSQL, the size of the commitments table (to count its
-    # matches exactly or over a sample: core.sampling).
-    with django_assert_max_num_queries(7 if count < 10 else 13):
+    # may be more.
+    with django_assert_max_num_queries(6 if count < 10 else 12):
         response = client.get("/search/", {"q": "zanzibar"})
     assert response.status_code == 200
     assert len(_result_links(response, "commitments")) == min(count, 10)

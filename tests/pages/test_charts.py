@@ -76,8 +76,27 @@ def test_commitments_by_region_follow_the_citys_country(barcelona, quito, athens
     assert _rows(chart)["Europe"] == 2
     assert _rows(chart)["Americas"] == 1
     assert chart["summary"] == (
-        "Of 3 published commitments, the most (2, 67%) are from cities in Europe."
+        "The region with the most published commitments is Europe (2); "
+        "a joint commitment counts in each of its cities' regions."
     )
+
+
+def test_a_bar_counts_what_its_link_lists(client, barcelona, quito, athens):
+    """A joint commitment of Quito and Barcelona counts in both regions, as the list's
+    region filter finds it; Athens with Barcelona counts once in Europe."""
+    joint = _commitment(quito)
+    joint.partner_cities.add(barcelona)
+    european = _commitment(athens)
+    european.partner_cities.add(barcelona)
+
+    chart = charts.commitments_by_region()
+
+    assert _rows(chart)["Europe"] == 2
+    assert _rows(chart)["Americas"] == 1
+    for row in chart["rows"]:
+        if row["value"]:
+            listed = client.get(row["url"]).context["listing"].total
+            assert listed == row["value"], row["label"]
 
 
 def test_a_commitment_counts_under_each_of_its_themes(barcelona):
@@ -90,7 +109,8 @@ def test_a_commitment_counts_under_each_of_its_themes(barcelona):
 
     chart = charts.commitments_by_theme()
 
-    assert _rows(chart) == {"Housing": 2, "Health": 1, "Education": 0}
+    # Education has no published commitment: not a bar.
+    assert _rows(chart) == {"Housing": 2, "Health": 1}
     assert chart["summary"].startswith("The theme with the most published commitments is Housing")
 
 
@@ -204,9 +224,9 @@ def test_chart_queries_do_not_grow_with_the_records(size, django_assert_max_num_
         _agreement(city, cities[index - 1], 10, moved=[1])
         forum = baker.make(Forum, host_city=city, start_date=datetime.date(2000 + index, 1, 1))
         ForumParticipation.objects.create(forum=forum, city=city)
-    # status and region 1, theme 1, largest agreements 1, receiving cities (and the
+    # status 1, region 1, theme 1, largest agreements 1, receiving cities (and the
     # totals) 1, forums 1
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         Template("{% load visuals %}{% home_charts %}").render(Context())
 
 

@@ -155,7 +155,7 @@ class Command(BaseCommand):
             # that no page cached before is served again (once this commits).
             bump_data_version()
         if connection.vendor == "postgresql":
-            # Fresh statistics for the planner (and the admin's estimated counts).
+            # Fresh statistics for the planner.
             with connection.cursor() as cursor:
                 for model in (
                     City,
