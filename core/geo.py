@@ -2,17 +2,20 @@
 
 Every ISO 3166-1 country comes from django-countries, which keeps the list current
 and translates the names, so they follow the reader's language. The M49 region and
-sub-region of each come from the UN Statistics Division's table as shipped by
-django-countries-hdx. Regions and sub-regions are named here by slugs
-(``?region=europe``): they are a public contract (filters, downloads, API), so a
-new M49 code needs a line in the tables below, never a new spelling of an old one.
+sub-region of each come from the UN Statistics Division's M49 table, committed as
+``core/data/m49.csv`` (its source: ``core/data/README.md``). Regions and sub-regions
+are named here by slugs (``?region=europe``): they are a public contract (filters,
+downloads, API), so a new M49 code needs a line in the tables below, never a new
+spelling of an old one.
 
 Sub-regions are M49's sub-regions, not its intermediate regions: "Sub-Saharan
 Africa", not "Eastern Africa"; "Latin America and the Caribbean", not "South
 America".
 """
 
+import csv
 from functools import cache, lru_cache
+from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -69,24 +72,23 @@ M49_SUBREGIONS = {
 # Every ISO 3166-1 alpha-2 code, in code order (names depend on the language).
 COUNTRY_CODES = sorted(code for code, _name in countries)
 
+M49_TABLE = Path(__file__).parent / "data" / "m49.csv"
+
 
 @cache
 def country_subregions() -> dict[str, str]:
     """{ISO code: sub-region slug} for every country M49 places in a sub-region.
 
-    Antarctica is in none. Built on first use: the M49 table takes a tenth of a
-    second to read, which a command that never looks at a country should not pay.
+    Antarctica is in none. Read from ``M49_TABLE`` on first use.
     """
-    import django_countries_hdx  # noqa: PLC0415 -- a tenth of a second, only when asked
-
     table: dict[str, str] = {}
-    for code in COUNTRY_CODES:
-        data = django_countries_hdx.get_country_data(code) or {}
-        m49 = data.get("Sub-region Code")
-        # A code missing above leaves the country without a region rather than break
-        # a save; tests/cities/test_countries.py fails on it.
-        if m49 and int(m49) in M49_SUBREGIONS:
-            table[code] = M49_SUBREGIONS[int(m49)]
+    with M49_TABLE.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            m49 = row["Sub-region Code"]
+            # A code missing above leaves the country without a region rather than
+            # break a save; tests/cities/test_countries.py fails on it.
+            if m49 and int(m49) in M49_SUBREGIONS:
+                table[row["ISO-alpha2 Code"]] = M49_SUBREGIONS[int(m49)]
     return table
 
 

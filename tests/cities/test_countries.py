@@ -67,6 +67,25 @@ def test_every_country_but_antarctica_has_an_m49_region():
     assert {geo.subregion_of(code) for code in geo.COUNTRY_CODES} - {""} == set(geo.SUBREGIONS)
 
 
+# Rows of UNSD's M49 table (unstats.un.org/unsd/methodology/m49/overview/), one from each
+# region and the ones a reader might guess wrong (Turkey, Cyprus, Mexico, Russia).
+@pytest.mark.parametrize(
+    ("code", "region", "subregion"),
+    [("MX", "americas", "latin-america-caribbean"), ("US", "americas", "northern-america"),
+     ("TR", "asia", "western-asia"), ("CY", "asia", "western-asia"),
+     ("RU", "europe", "eastern-europe"), ("EG", "africa", "northern-africa"),
+     ("AU", "oceania", "australia-new-zealand"), ("JP", "asia", "eastern-asia")],
+)  # fmt: skip
+def test_countries_are_in_the_regions_of_the_un_m49_table(code, region, subregion):
+    assert (geo.region_of(code), geo.subregion_of(code)) == (region, subregion)
+
+
+def test_the_m49_table_has_one_row_for_each_iso_country():
+    with geo.M49_TABLE.open(encoding="utf-8", newline="") as file:
+        codes = [row["ISO-alpha2 Code"] for row in csv.DictReader(file)]
+    assert codes == geo.COUNTRY_CODES
+
+
 @pytest.mark.parametrize(
     ("language", "chad", "gabon", "monaco"),
     [("en", "Chad", "Gabon", "Monaco"), ("es", "Chad", "Gabón", "Mónaco"),
