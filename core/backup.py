@@ -3,20 +3,23 @@
 An archive is a tar file holding ``manifest.json`` (what it holds and the row count
 of every table when it was made), ``database.pgdump`` (``pg_dump --format=custom``)
 or ``database.sqlite3`` (SQLite's online backup API: a consistent copy while the
-site runs) and ``media/`` (the uploaded PDFs, under MEDIA_ROOT). A restore goes into
-an empty database and media folder, and checks the row counts against the manifest.
+site runs) and ``media/`` (the uploaded PDFs, from the site's file storage: MEDIA_ROOT,
+or the S3 bucket when one is configured). A restore goes into an empty database and
+an empty storage, and checks the row counts against the manifest.
 """
 
 import json
 import os
-import shutil
+import posixpath
 import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connections
 from django.utils import timezone
 
@@ -54,17 +57,27 @@ def table_counts(alias="default"):
     return counts
 
 
-def _media_files(root):
-    root = Path(root)
-    if not root.is_dir():
+def _stored_files(storage: Storage, directory: str = "") -> list[str]:
+    """The name of every file in ``storage`` (under ``directory``)."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:  # a MEDIA_ROOT that nothing was uploaded to yet
         return []
-    return sorted(p for p in root.rglob("*") if p.is_file())
+    names = [posixpath.join(directory, name) for name in files]
+    for name in directories:
+        names += _stored_files(storage, posixpath.join(directory, name))
+    return sorted(names)
 
 
-def backup(destination, *, alias="default", media_root=None):
+def _place(storage: Storage) -> str:
+    bucket, location = getattr(storage, "bucket_name", None), getattr(storage, "location", "")
+    return f"s3://{bucket}/{location}" if bucket else str(location)
+
+
+def backup(destination, *, alias="default", storage=None):
     """Writes the archive to ``destination``; returns the manifest."""
     db = connections[alias].settings_dict
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = storage or default_storage
     vendor = connections[alias].vendor
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -89,15 +102,19 @@ def backup(destination, *, alias="default", media_root=None):
                 target.close()
         else:
             raise BackupError(f"No backup for a {vendor} database.")
-        files = _media_files(media_root)
-        manifest["media"] = [str(p.relative_to(media_root)) for p in files]
+        files = _stored_files(storage)
+        manifest["media"] = files
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         partial = Path(f"{destination}.partial")
         with tarfile.open(partial, "w") as archive:
             archive.add(work / "manifest.json", "manifest.json")
             archive.add(dump, dump.name)
-            for path in files:
-                archive.add(path, f"media/{path.relative_to(media_root)}")
+            for name in files:
+                with storage.open(name, "rb") as file:
+                    member = tarfile.TarInfo(f"media/{name}")
+                    member.size = file.size
+                    member.mtime = int(time.time())
+                    archive.addfile(member, file)
         partial.replace(destination)  # never a half-written archive under the real name
     return manifest
 
@@ -108,14 +125,14 @@ def _database_is_empty(alias):
         return not connection.introspection.table_names(cursor)
 
 
-def restore(source, *, alias="default", media_root=None):
-    """Restores the archive into the (empty) database ``alias`` and media folder.
+def restore(source, *, alias="default", storage=None):
+    """Restores the archive into the (empty) database ``alias`` and file storage.
 
     Returns the manifest; raises BackupError if a table's row count differs from it.
     """
     db = connections[alias].settings_dict
     vendor = connections[alias].vendor
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = storage or default_storage
     with tempfile.TemporaryDirectory() as work, tarfile.open(source) as archive:
         work = Path(work)
         archive.extractall(work, filter="data")
@@ -129,8 +146,8 @@ def restore(source, *, alias="default", media_root=None):
             raise BackupError(
                 f"The database {db['NAME']} is not empty: restore into a new, empty one."
             )
-        if _media_files(media_root):
-            raise BackupError(f"{media_root} already holds files: restore into an empty one.")
+        if _stored_files(storage):
+            raise BackupError(f"{_place(storage)} already holds files: restore into an empty one.")
         if vendor == "postgresql":
             connections[alias].close()
             _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
@@ -144,9 +161,13 @@ def restore(source, *, alias="default", media_root=None):
                 source_db.backup(connection.connection)
             finally:
                 source_db.close()
-        if (work / "media").is_dir():
-            media_root.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(work / "media", media_root, dirs_exist_ok=True)
+        media = work / "media"
+        for path in sorted(p for p in media.rglob("*") if p.is_file()):
+            name = path.relative_to(media).as_posix()
+            with path.open("rb") as file:
+                saved = storage.save(name, File(file))
+            if saved != name:
+                raise BackupError(f"{name} was stored as {saved}: restore into an empty storage.")
     counts = table_counts(alias)
     if counts != manifest["tables"]:
         differ = sorted(t for t in set(counts) | set(manifest["tables"])

@@ -6,6 +6,7 @@ typo in production stops start-up instead of silently changing behaviour.
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -257,13 +258,18 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
-# Uploaded files go to S3-compatible object storage (django-storages) when a bucket is
-# named, so that several app servers share them without a shared disk; the local
-# MEDIA_ROOT stays the default. Credentials come from AWS_ACCESS_KEY_ID and
+# Uploaded files go to S3-compatible object storage (django-storages, the `s3` extra)
+# when a bucket is named, so that several app servers share them without a shared disk;
+# the local MEDIA_ROOT stays the default. Credentials come from AWS_ACCESS_KEY_ID and
 # AWS_SECRET_ACCESS_KEY (read by boto3). Objects are private, reached through signed
 # links, and always downloaded as attachments (like /media/ behind nginx: a PDF that is
 # also an HTML page must never render as one).
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME and not (find_spec("storages") and find_spec("boto3")):
+    raise ImproperlyConfigured(
+        "AWS_STORAGE_BUCKET_NAME is set but S3 support is not installed: "
+        "pip install -c constraints.txt -e '.[s3]'"
+    )
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

@@ -1,5 +1,6 @@
 """A backup restores into a new, empty database with nothing lost: every table's rows,
-the history, the public downloads byte for byte, and the uploaded PDFs."""
+the history, the public downloads byte for byte, and the uploaded PDFs, whether they
+are kept in MEDIA_ROOT or in an S3 bucket."""
 
 import contextlib
 import hashlib
@@ -7,15 +8,18 @@ import os
 import sqlite3
 import subprocess
 
+import boto3
 import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import connections
 from django.test import override_settings
 from model_bakery import baker
+from moto import mock_aws
 
 from commitments import services
 from commitments.models import Commitment, ProgressUpdate
@@ -102,7 +106,7 @@ def test_a_postgresql_backup_restores_into_a_new_database_with_nothing_lost(
             assert evidence.status_code == 200
             assert b"".join(evidence.streaming_content) == PDF
         with pytest.raises(BackupError, match="not empty"):
-            restore(tmp_path / "site.tar", media_root=tmp_path / "elsewhere")
+            restore(tmp_path / "site.tar", storage=FileSystemStorage(tmp_path / "elsewhere"))
 
     assert after == before
     history = {t: n for t, n in after.items() if "historical" in t}
@@ -110,6 +114,56 @@ def test_a_postgresql_backup_restores_into_a_new_database_with_nothing_lost(
     assert before["commitments_commitment"] == 301
     assert downloads_after == downloads_before
     assert (restored_media / document.pdf.name).read_bytes() == PDF
+
+
+def _s3_storage(bucket):
+    """The site's uploads in ``bucket``, as settings.py sets them up for a named bucket."""
+    s3 = {"BACKEND": "storages.backends.s3.S3Storage",
+          "OPTIONS": {"bucket_name": bucket, "region_name": "us-east-1", "location": "media",
+                      "default_acl": "private", "file_overwrite": False}}  # fmt: skip
+    return override_settings(STORAGES={**settings.STORAGES, "default": s3})
+
+
+def _bucket_contents(bucket):
+    objects = boto3.resource("s3", region_name="us-east-1").Bucket(bucket).objects.all()
+    return {o.key: o.get()["Body"].read() for o in objects}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_uploads_kept_in_s3_are_backed_up_and_restored_into_a_new_bucket(
+    tmp_path, barcelona, barcelona_staff, curator
+):
+    with mock_aws():  # moto's S3, in this process
+        s3 = boto3.client("s3", region_name="us-east-1")
+        for bucket in ("mf-media", "mf-media-restored"):
+            s3.create_bucket(Bucket=bucket)
+        with _s3_storage("mf-media"):
+            document, update = _fill(barcelona, barcelona_staff, curator)
+            call_command("backup", str(tmp_path / "site.tar"), verbosity=0)
+        uploaded = _bucket_contents("mf-media")
+        assert set(uploaded) == {f"media/{document.pdf.name}",
+                                 f"media/{update.evidence_file.name}"}  # fmt: skip
+
+        restored_name = connections["default"].settings_dict["NAME"] + "_restored"
+        with _new_postgres_database(restored_name), _default_database_named(restored_name):
+            with _s3_storage("mf-media-restored"):
+                call_command("restore", str(tmp_path / "site.tar"), verbosity=0)
+                restored = OutcomeDocument.objects.get(slug="call-of-barcelona")
+                with restored.pdf.open("rb") as pdf:
+                    assert pdf.read() == PDF
+            assert _bucket_contents("mf-media-restored") == uploaded
+
+        # The bucket the site uses already holds them: a restore there would mix two sites.
+        refused = pytest.raises(BackupError, match="s3://mf-media/media already holds files")
+        new_database = _new_postgres_database(restored_name)
+        with (
+            new_database,
+            _default_database_named(restored_name),
+            _s3_storage("mf-media"),
+            refused,
+        ):
+            restore(tmp_path / "site.tar")
 
 
 def _sqlite_counts(path):

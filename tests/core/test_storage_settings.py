@@ -36,3 +36,23 @@ def test_uploads_go_to_an_s3_compatible_bucket_when_one_is_named():
     assert kind == "storages.backends.s3 S3Storage"
     assert "mayoralforum-media https://s3.example.org" in where
     assert "'ContentDisposition': 'attachment'" in where  # downloaded, never rendered
+
+
+def test_a_bucket_without_the_s3_extra_installed_stops_start_up_saying_what_to_install(
+    tmp_path,
+):
+    # As if `pip install .` without `[s3]`: this sitecustomize hides the installed
+    # django-storages and boto3 from the site's process.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\nsys.modules['storages'] = sys.modules['boto3'] = None\n"
+    )
+    env = {**PRODUCTION_ENV, "AWS_STORAGE_BUCKET_NAME": "mayoralforum-media",
+           "PYTHONPATH": str(tmp_path)}  # fmt: skip
+    result = _run(["check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: AWS_STORAGE_BUCKET_NAME is set but S3 support" in result.stderr
+    assert "-e '.[s3]'" in result.stderr
+
+    without_bucket = _run(["check"], {**PRODUCTION_ENV, "PYTHONPATH": str(tmp_path)},
+                          drop=("AWS_STORAGE_BUCKET_NAME",))  # fmt: skip
+    assert without_bucket.returncode == 0, without_bucket.stderr
