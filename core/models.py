@@ -138,35 +138,6 @@ class VersionedModel(models.Model):
         raise EditConflict(_("This record was deleted while you were editing it."), code="deleted")
 
 
-class LoadedRecord(models.Model):
-    """What a loading command last wrote to one record (see ``core.loading``).
-
-    A load compares the record as it is now with these values: any difference was made
-    by someone else since (a curator's correction, a script, a restore), and the load
-    leaves that record alone. Kept apart from the record so that no edit path (admin,
-    portal, import, ``QuerySet.update``) has to remember to maintain it.
-    """
-
-    loader = models.CharField(max_length=50)
-    key = models.CharField(
-        max_length=200, help_text="The loader's stable name for the record, e.g. forum:1."
-    )
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
-    values = models.JSONField(help_text="The loaded fields as they were right after the load.")
-    loaded_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("loaded record")
-        verbose_name_plural = _("loaded records")
-        constraints = [
-            models.UniqueConstraint(fields=["loader", "key"], name="unique_loaded_record_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.loader}: {self.key}"
-
-
 class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
     def unsent(self) -> Self:
         return self.filter(sent_at__isnull=True)

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import data_version
-from .models import LoadedRecord, OutgoingEmail
+from .models import OutgoingEmail
 
 # Rows of the core app that no public page shows: the mail queue (the sender updates it
-# every minute) and the loader's bookkeeping.
-NOT_SHOWN = (OutgoingEmail, LoadedRecord)
+# every minute).
+NOT_SHOWN = (OutgoingEmail,)
 
 
 def _is_public(model):

@@ -10,20 +10,52 @@ from django.core.management.base import CommandError
 
 from cities.models import City, Network, Organization, SteeringPartner
 from commitments.management.commands.loadforumdata import read_local_actions
-from commitments.models import RelocationAgreement
-from core.models import LoadedRecord
+from commitments.models import Commitment, CommitmentPartner, ProgressUpdate, RelocationAgreement
+from forums import records
 from forums.models import (
     FigureClaim,
     Forum,
+    ForumParticipation,
     ForumPartner,
     Framework,
     FrameworkItem,
+    GoodPractice,
     OutcomeDocument,
     Theme,
 )
 from tests.curation import admin_url, ensure_groups, form_data
 
 RECORD_APPS = ("cities", "forums", "commitments")
+
+
+def _shipped_counts():
+    """How many rows of each model the shipped records hold, counted from the files."""
+    local = read_local_actions()
+    items = local["item"]
+    commitments = [item for item in items if item["kind"] == "commitment"]
+    return {
+        Theme: len(records.THEMES),
+        Network: 1,
+        City: len({slug for slug, *_ in records.CITIES} | {c["slug"] for c in local["city"]}),
+        Organization: len(records.ORGANIZATIONS),
+        SteeringPartner: len(records.STEERING),
+        Framework: len(records.FRAMEWORKS),
+        FrameworkItem: len(records.FRAMEWORKS)
+        + len(records.GCM_OBJECTIVES)
+        + len(records.GCR_OBJECTIVES)
+        + len(records.SDG_GOALS)
+        + len(records.SDG_TARGETS),
+        Forum: len(records.FORUMS),
+        ForumParticipation: len(records.FORUMS),
+        ForumPartner: sum(len(forum["partners"]) for forum in records.FORUMS),
+        OutcomeDocument: sum(bool(forum["outcome"]) for forum in records.FORUMS) + 2,
+        FigureClaim: len(records.FIGURES),
+        Commitment: len(commitments),
+        ProgressUpdate: sum(len(item.get("update", [])) for item in commitments),
+        CommitmentPartner: sum(len(item.get("partners", [])) for item in commitments),
+        GoodPractice: sum(item["kind"] == "practice" for item in items),
+        RelocationAgreement: 1 + sum(item["kind"] == "agreement" for item in items),
+    }
 
 
 def _counts():
@@ -45,10 +77,20 @@ def loaded(db):
     call_command("loadforumdata", verbosity=0)
 
 
-# Idempotent, and never undoes a person's edit -------------------------------------
+# Creates what is missing, never changes an existing row ----------------------------
 
 
-def test_running_it_twice_changes_nothing_and_adds_no_history(loaded):
+def test_an_empty_database_gets_every_shipped_record(db):
+    output = _load()
+
+    shipped = _shipped_counts()
+    assert {model: model.objects.count() for model in shipped} == shipped
+    assert f"Created {sum(shipped.values())} record(s) (" in output
+    assert "forums: 6" in output
+    assert "0 shipped record(s) already existed" in output
+
+
+def test_running_it_twice_creates_nothing_and_changes_nothing(loaded):
     before = _counts()  # history models included: a rerun must add no history row
     assert before["forums.HistoricalForum"] == 6
     versions = dict(Forum.objects.values_list("pk", "version"))
@@ -57,7 +99,8 @@ def test_running_it_twice_changes_nothing_and_adds_no_history(loaded):
 
     assert _counts() == before
     assert dict(Forum.objects.values_list("pk", "version")) == versions
-    assert "nothing changed" in output
+    assert "Created" not in output
+    assert f"{sum(_shipped_counts().values())} shipped record(s) already existed" in output
 
 
 @pytest.fixture
@@ -67,7 +110,8 @@ def curator_client(client, curator):
     return client
 
 
-def _correct_the_pledge_in_the_admin(client, agreement, people):
+def _correct_the_pledge_in_the_admin(client, people):
+    agreement = RelocationAgreement.objects.get(origin__slug="athens")
     url = admin_url(RelocationAgreement, "change", agreement.pk)
     data = form_data(client.get(url))
     data["people_pledged"] = str(people)
@@ -75,106 +119,100 @@ def _correct_the_pledge_in_the_admin(client, agreement, people):
     assert response.status_code == 302, response.context["adminform"].form.errors
     agreement.refresh_from_db()
     assert agreement.people_pledged == people
+    return agreement
 
 
 def test_a_curators_correction_in_the_admin_survives_the_next_load(loaded, curator_client):
-    agreement = RelocationAgreement.objects.get()
-    _correct_the_pledge_in_the_admin(curator_client, agreement, 120)
+    agreement = _correct_the_pledge_in_the_admin(curator_client, 120)
     history_rows = agreement.history.count()
 
-    output = _load()
+    _load()
 
     agreement.refresh_from_db()
     assert agreement.people_pledged == 120
     assert agreement.history.count() == history_rows
-    assert "Left alone: relocation agreement «agreement:athens:barcelona»" in output
-    assert "people_pledged: now 120, loaded 100" in output
-    assert "--reset" in output
-    # The rest of the record is still kept up to date and unchanged.
-    assert Forum.objects.count() == 6
 
 
-def test_a_correction_survives_even_on_a_database_loaded_before_marks_existed(
-    loaded, curator_client
-):
-    LoadedRecord.objects.all().delete()  # as on a database loaded by the old command
-    agreement = RelocationAgreement.objects.get()
-    _correct_the_pledge_in_the_admin(curator_client, agreement, 120)
-
-    output = _load()
-
-    agreement.refresh_from_db()
-    assert agreement.people_pledged == 120
-    assert "edited by a person and differs from the sources" in output
-
-
-def test_a_record_no_person_touched_is_brought_up_to_date(loaded):
-    LoadedRecord.objects.all().delete()
-    # As the old command left it: month precision, no day.
-    forum = Forum.objects.get(edition=1)
-    forum.date_precision = "month"
-    forum.save()
+def test_a_renamed_record_is_still_found_not_created_again(loaded):
+    commitment = Commitment.objects.order_by("pk").first()
+    commitment.title = "A curator's clearer title"
+    commitment.save()
+    City.objects.filter(slug="berlin").update(slug="berlin-de")  # even bypassing history
 
     _load()
 
-    forum.refresh_from_db()
-    assert forum.dates_display == "19–20 June 2014"
+    assert Commitment.objects.count() == _shipped_counts()[Commitment]
+    assert not City.objects.filter(slug="berlin").exists()
+    assert Commitment.objects.filter(title="A curator's clearer title").exists()
 
 
-def test_an_edit_that_bypasses_history_is_left_alone_too(loaded):
-    Forum.objects.filter(edition=4).update(theme="Corrected theme", slug="berlin")
-
-    output = _load()
-
-    forum = Forum.objects.get(edition=4)
-    assert (forum.theme, forum.slug) == ("Corrected theme", "berlin")
-    assert Forum.objects.count() == 6  # found by its key, not re-created under the old slug
-    assert "Left alone: forum «forum:4»" in output
-
-
-def test_a_record_deleted_by_a_curator_is_not_brought_back(loaded):
-    figure = FigureClaim.objects.get(value=104)
-    figure.delete()
+def test_a_deleted_shipped_record_is_created_again(loaded):
+    FigureClaim.objects.get(value=104).delete()
 
     output = _load()
 
-    assert not FigureClaim.objects.filter(value=104).exists()
-    assert "deleted since it was loaded; not recreated" in output
+    assert FigureClaim.objects.filter(value=104).exists()
+    assert "Created 1 record(s) (figures with their sources: 1)." in output
 
 
-def test_reset_names_what_it_overwrites_then_overwrites_it(loaded, curator_client):
-    agreement = RelocationAgreement.objects.get()
-    _correct_the_pledge_in_the_admin(curator_client, agreement, 120)
-
-    output = _load("--reset", interactive=False)
-
-    agreement.refresh_from_db()
-    assert agreement.people_pledged == 100
-    assert "Overwriting: relocation agreement «agreement:athens:barcelona»" in output
-    assert "people_pledged: now 120, loaded 100" in output
-    # Back in the loader's hands: the next run leaves it be, silently.
-    assert "nothing changed" in _load()
+# --reset: every difference, then the shipped records back -------------------------
 
 
-def test_reset_asks_before_overwriting_and_a_no_writes_nothing(
+def test_reset_lists_each_difference_then_writes_the_shipped_values(
     loaded, curator_client, monkeypatch
 ):
-    agreement = RelocationAgreement.objects.get()
-    _correct_the_pledge_in_the_admin(curator_client, agreement, 120)
+    _correct_the_pledge_in_the_admin(curator_client, 120)
+    document = OutcomeDocument.objects.get(slug="call-to-local-action")
+    document.themes.clear()
+    FigureClaim.objects.get(value=104).delete()
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+
+    output = _load("--reset")
+
+    assert "Differs: relocation agreement «Athens → Barcelona: 120 refugees»" in output
+    assert "  people_pledged: database 120, shipped 100" in output
+    assert "Differs: outcome document «Call to Local Action for Migrants and Refugees»" in output
+    assert "  themes: database [], shipped ['Governance of migration']" in output
+    assert "Missing: figure with its source «Marrakech Mayors Declaration" in output
+    assert "Created 1 and overwrote 2 record(s)." in output
+    agreement = RelocationAgreement.objects.get(origin__slug="athens")
+    assert agreement.people_pledged == 100
+    assert agreement.history.latest().history_change_reason == "loadforumdata"
+    assert list(document.themes.values_list("name", flat=True)) == ["Governance of migration"]
+    assert FigureClaim.objects.filter(value=104).exists()
+    assert "No differences" in _load("--reset")
+
+
+def test_reset_with_yes_overwrites_without_asking(loaded, curator_client):
+    _correct_the_pledge_in_the_admin(curator_client, 120)
+
+    _load("--reset", "--yes")
+
+    assert RelocationAgreement.objects.get(origin__slug="athens").people_pledged == 100
+
+
+def test_declining_the_reset_changes_nothing(loaded, curator_client, monkeypatch):
+    _correct_the_pledge_in_the_admin(curator_client, 120)
+    FigureClaim.objects.get(value=104).delete()
+    before = _counts()
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
 
     with pytest.raises(CommandError, match="Nothing was written"):
         _load("--reset")
 
-    agreement.refresh_from_db()
-    assert agreement.people_pledged == 120
+    assert _counts() == before
+    assert RelocationAgreement.objects.get(origin__slug="athens").people_pledged == 120
+    assert not FigureClaim.objects.filter(value=104).exists()
 
 
-def test_dry_run_writes_nothing(db):
-    output = _load("--dry-run")
+def test_reset_on_the_shipped_records_finds_no_difference_and_writes_nothing(loaded, monkeypatch):
+    before = _counts()
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked for nothing"))
 
-    assert "Dry run" in output
-    assert not Forum.objects.exists()
+    output = _load("--reset")
+
+    assert output == "No differences: the database holds the shipped records.\n"
+    assert _counts() == before
 
 
 # The record ------------------------------------------------------------------------
@@ -194,7 +232,7 @@ def test_every_record_it_writes_has_a_source(loaded):
             source = source or getattr(row, "evidence_url", "")
             assert source, f"{opts.label} {row} has no source"
             checked += 1
-    assert checked == LoadedRecord.objects.count()
+    assert checked == sum(_shipped_counts().values())
 
 
 def test_the_six_forums_with_their_days_hosts_and_outcomes(loaded):

@@ -1,17 +1,19 @@
-"""Loads the network's real records (forums/records.py), each fact with its source.
+"""Loads the network's real records (forums/records.py, records/local_actions.toml),
+each fact with its source.
 
 It lives in the commitments app because the record spans every domain app, the
 relocation agreements (commitments) included.
 
-Safe to run on every start (``bin/run`` does): it creates what is missing, keeps the
-loaded records up to date with the sources, and never undoes a person's edit. A record
-changed since it was loaded (a curator's correction in the admin, say) is left alone
-and named in the output; ``--reset`` overwrites such records after naming each one.
-The rules are in ``core.loading``. A second run writes nothing, not even history.
+Safe to run on every start (``bin/run`` does): it creates each shipped record that is
+missing, found by its natural key, and never changes an existing row, so a curator's
+correction stays (see ``core.loading``). ``--reset`` lists every difference between the
+database and the shipped records, then overwrites them once confirmed. A correction to a
+shipped record reaches existing sites as a data migration, not through this command.
 """
 
 import datetime
 import tomllib
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from commitments.models import (
     RelocationAgreement,
 )
 from core.dates import DatePrecision
-from core.loading import RecordLoader
+from core.loading import RecordLoader, label
 from forums import records
 from forums.models import (
     FigureClaim,
@@ -40,7 +42,6 @@ from forums.models import (
     Theme,
 )
 
-LOADER = "loadforumdata"
 CENTS = Decimal("0.01")
 #: Cities' commitments, practices and relocation pledges, each with its page: a data
 #: file, written and reviewed as the record (see its header).
@@ -64,22 +65,18 @@ def sourced(keys):
 
 class Command(BaseCommand):
     help = (
-        "Load the Mayoral Forum's real records from their sources. Idempotent; never "
-        "overwrites a record changed since it was loaded unless --reset is given."
+        "Load the Mayoral Forum's shipped records: create what is missing, never change "
+        "an existing row. --reset lists the differences, then overwrites them."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Overwrite records changed since they were loaded (each is named first).",
+            help="List every difference from the shipped records, then overwrite them.",
         )
         parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Say what would be written or left alone, and write nothing.",
-        )
-        parser.add_argument(
+            "--yes",
             "--noinput",
             "--no-input",
             action="store_false",
@@ -87,50 +84,53 @@ class Command(BaseCommand):
             help="With --reset, overwrite without asking for confirmation.",
         )
 
-    def handle(self, *args, reset=False, dry_run=False, interactive=True, **options):
-        verbosity = options.get("verbosity", 1)
-        say = self.stdout.write if verbosity >= 1 else None
+    def handle(self, *args, reset=False, interactive=True, verbosity=1, **options):
+        self.loader = RecordLoader("loadforumdata", compare=reset)
         try:
             with transaction.atomic():
-                self.loader = RecordLoader(LOADER, reset=reset, say=say)
                 self.load()
-                outcome = self.loader.outcome
-                if outcome.overwritten and reset and interactive and not dry_run:
-                    self.confirm(outcome.overwritten)
-                if dry_run:
-                    raise _Declined
+                if reset:
+                    self.reset(interactive)
         except _Declined:
-            if not dry_run:
-                raise CommandError(
-                    "Nothing was written: the overwrites were not confirmed."
-                ) from None
-        self.report(self.loader.outcome, dry_run)
+            raise CommandError("Nothing was written: the overwrites were not confirmed.") from None
+        if not reset and verbosity:
+            self.report(verbosity)
 
-    def confirm(self, overwritten):
-        self.stdout.write(f"--reset will overwrite {len(overwritten)} record(s):")
-        for label in overwritten:
-            self.stdout.write(f"  - {label}")
-        if input("Type 'yes' to overwrite them: ").strip().lower() != "yes":
-            raise _Declined
+    def reset(self, interactive):
+        created, differences = self.loader.created, self.loader.differences
+        if not created and not differences:
+            self.stdout.write("No differences: the database holds the shipped records.")
+            return
+        for obj in created:
+            self.stdout.write(f"Missing: {label(obj)}")
+        for difference in differences:
+            self.stdout.write(f"Differs: {label(difference.obj)}")
+            for name, now, shipped in difference.fields:
+                self.stdout.write(f"  {name}: database {now}, shipped {shipped}")
+        if interactive:
+            answer = input("Type 'yes' to write the shipped records over these: ")
+            if answer.strip().lower() != "yes":
+                raise _Declined
+        self.loader.overwrite()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {len(created)} and overwrote {len(differences)} record(s)."
+            )
+        )
 
-    def report(self, outcome, dry_run):
-        if outcome.kept:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"{len(outcome.kept)} record(s) changed since they were loaded were left "
-                    "alone (named above); loadforumdata --reset overwrites them."
-                )
-            )
-        prefix = "Dry run, nothing written: would have" if dry_run else "Forum records:"
-        if outcome.written:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"{prefix} {len(outcome.created)} created, {len(outcome.updated)} "
-                    f"updated, {len(outcome.overwritten)} overwritten."
-                )
-            )
-        else:
-            self.stdout.write("Forum records already up to date: nothing changed.")
+    def report(self, verbosity):
+        created = self.loader.created
+        if verbosity >= 2:
+            for obj in created:
+                self.stdout.write(f"Created: {label(obj)}")
+        counts = Counter(str(obj._meta.verbose_name_plural) for obj in created)
+        if counts:
+            made = ", ".join(f"{name}: {n}" for name, n in counts.items())
+            self.stdout.write(self.style.SUCCESS(f"Created {len(created)} record(s) ({made})."))
+        self.stdout.write(
+            f"{self.loader.existing} shipped record(s) already existed and were left as they "
+            "are (loadforumdata --reset lists how they differ)."
+        )
 
     # The records -------------------------------------------------------------------
 
@@ -140,7 +140,6 @@ class Command(BaseCommand):
         for slug, name, name_es, name_fr in records.THEMES:
             themes[slug] = record(
                 Theme,
-                f"theme:{slug}",
                 {"slug": slug},
                 {
                     "name": name,
@@ -153,7 +152,6 @@ class Command(BaseCommand):
         network = records.NETWORK
         network_obj = record(
             Network,
-            f"network:{network['slug']}",
             {"slug": network["slug"]},
             {"name": network["name"], "description": network["description"]}
             | sourced(network["source"]),
@@ -174,15 +172,14 @@ class Command(BaseCommand):
             }
             values["source_citation"] += f". {records.GEO_CITATION}"
             # Membership of the network is part of the member cities' records.
-            member = slug in network["members"] and network_obj is not None
+            member = slug in network["members"]
             m2m = {"networks": [network_obj]} if member else None
-            cities[slug] = record(City, f"city:{slug}", {"slug": slug}, values, m2m=m2m)
+            cities[slug] = record(City, {"slug": slug}, values, m2m=m2m)
 
         organizations = {}
         for slug, name, kind, website, description, source in records.ORGANIZATIONS:
             organizations[slug] = record(
                 Organization,
-                f"organization:{slug}",
                 {"slug": slug},
                 {
                     "name": name,
@@ -193,17 +190,11 @@ class Command(BaseCommand):
                 },
             )
         for steered, partner, source in records.STEERING:
-            if organizations.get(steered) and organizations.get(partner):
-                record(
-                    SteeringPartner,
-                    f"steering:{steered}:{partner}",
-                    {"organization": organizations[steered], "partner": organizations[partner]},
-                    {
-                        "organization": organizations[steered],
-                        "partner": organizations[partner],
-                        **sourced(source),
-                    },
-                )
+            record(
+                SteeringPartner,
+                {"organization": organizations[steered], "partner": organizations[partner]},
+                sourced(source),
+            )
 
         items = self.load_frameworks()
 
@@ -212,7 +203,6 @@ class Command(BaseCommand):
         for data in records.FORUMS:
             forum = record(
                 Forum,
-                f"forum:{data['edition']}",
                 {"edition": data["edition"]},
                 {
                     "slug": data["slug"],
@@ -226,22 +216,15 @@ class Command(BaseCommand):
                     **sourced(data["source"]),
                 },
             )
-            if forum is None:
-                continue  # deleted by a curator since it was loaded: so are its parts
             forums[data["slug"]] = forum
-            if cities.get(data["host"]):
-                record(
-                    ForumParticipation,
-                    f"participation:{data['edition']}:{data['host']}",
-                    {"forum": forum, "city": cities[data["host"]]},
-                    {"role": ForumParticipation.Role.HOST, **sourced(data["source"])},
-                )
+            record(
+                ForumParticipation,
+                {"forum": forum, "city": cities[data["host"]]},
+                {"role": ForumParticipation.Role.HOST, **sourced(data["source"])},
+            )
             for slug, role, source in data["partners"]:
-                if organizations.get(slug) is None:
-                    continue
                 record(
                     ForumPartner,
-                    f"partner:{data['edition']}:{slug}:{role}",
                     {"forum": forum, "organization": organizations[slug], "role": role},
                     sourced(source),
                 )
@@ -252,27 +235,27 @@ class Command(BaseCommand):
             documents[data["slug"]] = self.load_outcome(data, None, themes, items)
 
         self.load_figures(forums, documents)
-        self.load_local_actions(cities, network_obj, themes, items, documents)
+        self.load_local_actions(cities, themes, items, documents)
 
         agreement = records.AGREEMENT
-        origin, destination = cities.get(agreement["origin"]), cities.get(agreement["destination"])
-        if origin and destination:
-            record(
-                RelocationAgreement,
-                f"agreement:{agreement['origin']}:{agreement['destination']}",
-                {"origin": origin, "destination": destination},
-                {
-                    "population_group": RelocationAgreement.PopulationGroup.REFUGEES,
-                    "people_pledged": agreement["people_pledged"],
-                    "network": network_obj,
-                    "status": RelocationAgreement.Status.PENDING_APPROVAL,
-                    "reported_state": agreement["state"],
-                    "signed_on": agreement["signed_on"],
-                    "signed_precision": DatePrecision.DAY,
-                    "notes": agreement["notes"],
-                    **sourced((agreement["source"], "article")),
-                },
-            )
+        record(
+            RelocationAgreement,
+            {
+                "origin": cities[agreement["origin"]],
+                "destination": cities[agreement["destination"]],
+            },
+            {
+                "population_group": RelocationAgreement.PopulationGroup.REFUGEES,
+                "people_pledged": agreement["people_pledged"],
+                "network": network_obj,
+                "status": RelocationAgreement.Status.PENDING_APPROVAL,
+                "reported_state": agreement["state"],
+                "signed_on": agreement["signed_on"],
+                "signed_precision": DatePrecision.DAY,
+                "notes": agreement["notes"],
+                **sourced((agreement["source"], "article")),
+            },
+        )
 
     def load_frameworks(self):
         record = self.loader.record
@@ -291,7 +274,6 @@ class Command(BaseCommand):
         ) in records.FRAMEWORKS:
             framework = record(
                 Framework,
-                f"framework:{code}",
                 {"code": code},
                 {
                     "slug": slug,
@@ -305,13 +287,10 @@ class Command(BaseCommand):
                     **sourced(source),
                 },
             )
-            if framework is None:
-                continue
             # The whole framework is an item too, so a commitment can answer it as a
             # whole; its goals and objectives hang under it.
             items[code] = record(
                 FrameworkItem,
-                f"item:{code}",
                 {"code": code},
                 {
                     "framework": framework,
@@ -324,11 +303,8 @@ class Command(BaseCommand):
             )
 
         def item(framework_code, code, parent, title, title_es, title_fr, source, description=""):
-            if items.get(framework_code) is None or parent is None:
-                return None
             items[code] = record(
                 FrameworkItem,
-                f"item:{code}",
                 {"code": code},
                 {
                     "framework": items[framework_code].framework,
@@ -340,13 +316,12 @@ class Command(BaseCommand):
                     **sourced(source),
                 },
             )
-            return items[code]
 
         for number, title, title_es, title_fr, official in records.GCM_OBJECTIVES:
             item(
                 "GCM",
                 f"GCM-{number}",
-                items.get("GCM"),
+                items["GCM"],
                 title,
                 title_es,
                 title_fr,
@@ -354,18 +329,16 @@ class Command(BaseCommand):
                 description=f"Objective {number}: {official}.",
             )
         for number, title, title_es, title_fr in records.GCR_OBJECTIVES:
-            item("GCR", f"GCR-{number}", items.get("GCR"), title, title_es, title_fr, "gcr")
+            item("GCR", f"GCR-{number}", items["GCR"], title, title_es, title_fr, "gcr")
         for goal, title, title_es, title_fr in records.SDG_GOALS:
-            item("SDG", f"SDG-{goal}", items.get("SDG"), title, title_es, title_fr, "sdg")
+            item("SDG", f"SDG-{goal}", items["SDG"], title, title_es, title_fr, "sdg")
         for goal, target, title, title_es, title_fr in records.SDG_TARGETS:
-            parent = items.get(f"SDG-{goal}")
-            item("SDG", f"SDG-{target}", parent, title, title_es, title_fr, "sdg")
+            item("SDG", f"SDG-{target}", items[f"SDG-{goal}"], title, title_es, title_fr, "sdg")
         return items
 
     def load_outcome(self, data, forum, themes, items):
         return self.loader.record(
             OutcomeDocument,
-            f"outcome:{data['slug']}",
             {"slug": data["slug"]},
             {
                 "title": data["title"],
@@ -378,8 +351,8 @@ class Command(BaseCommand):
                 **sourced(data["source"]),
             },
             m2m={
-                "themes": [themes[slug] for slug in data["themes"] if themes.get(slug)],
-                "framework_items": [items[code] for code in data["frameworks"] if items.get(code)],
+                "themes": [themes[slug] for slug in data["themes"]],
+                "framework_items": [items[code] for code in data["frameworks"]],
             },
         )
 
@@ -396,18 +369,12 @@ class Command(BaseCommand):
             source,
         ) in records.FIGURES:
             kind, slug = subject.split(":")
-            target = (forums if kind == "forum" else documents).get(slug)
-            if target is None:
-                continue
+            target = (forums if kind == "forum" else documents)[slug]
             about = {"forum": target} if kind == "forum" else {"outcome_document": target}
-            url = sourced(source)["source_url"]
             self.loader.record(
                 FigureClaim,
-                f"figure:{subject}:{counted}:{source}",
-                {**about, "counted": counted, "source_url": url},
+                {**about, "counted": counted, "source_url": sourced(source)["source_url"]},
                 {
-                    **about,
-                    "counted": counted,
                     "value": value,
                     "qualifier": qualifier,
                     "to_date": to_date,
@@ -420,7 +387,7 @@ class Command(BaseCommand):
 
     # Cities' local actions (records/local_actions.toml) ----------------------------
 
-    def load_local_actions(self, cities, network, themes, items, documents):
+    def load_local_actions(self, cities, themes, items, documents):
         data = read_local_actions()
         self.published = data["published"]
         record = self.loader.record
@@ -430,7 +397,6 @@ class Command(BaseCommand):
                 continue
             cities[slug] = record(
                 City,
-                f"city:{slug}",
                 {"slug": slug},
                 {
                     "name": place["name"],
@@ -447,26 +413,17 @@ class Command(BaseCommand):
             )
         loaded = {}
         for entry in data["item"]:
-            city = cities.get(entry["city"])
-            if city is None:
-                continue
+            city = cities[entry["city"]]
             if entry["kind"] == "practice":
                 self.load_practice(entry, city, themes)
             elif entry["kind"] == "agreement":
-                self.load_pledge(entry, city, cities, network)
+                self.load_pledge(entry, city, cities)
             else:
                 loaded[entry["id"]] = self.load_commitment(
-                    entry, city, cities, themes, items, documents
+                    entry, city, cities, themes, items, documents, loaded
                 )
-        for entry in data["item"]:
-            answers = loaded.get(entry.get("answers"))
-            commitment = loaded.get(entry["id"])
-            # Set once both are loaded; a second run finds it set and writes nothing.
-            if commitment and answers and commitment.answers_id is None:
-                commitment.answers = answers
-                commitment.save(update_fields=["answers"])
 
-    def load_commitment(self, entry, city, cities, themes, items, documents):
+    def load_commitment(self, entry, city, cities, themes, items, documents, loaded):
         start, start_precision = partial_date(entry.get("start"))
         target, target_precision = partial_date(entry.get("end"))
         amount = entry.get("amount")
@@ -475,11 +432,8 @@ class Command(BaseCommand):
         codes += [f"SDG-{t}" for t in entry.get("sdg", [])]
         commitment = self.loader.record(
             Commitment,
-            f"local-action:{entry['id']}",
             {"title": entry["title"], "city": city},
             {
-                "city": city,
-                "title": entry["title"],
                 "description": described(entry),
                 "status": entry.get("status", Commitment.Status.NOT_REPORTED),
                 "reported_state": entry.get("status_words", ""),
@@ -491,47 +445,40 @@ class Command(BaseCommand):
                 "resources_secured": Decimal(amount).quantize(CENTS) if amount else None,
                 "currency": entry.get("currency", "") if amount else "",
                 "initiative": initiative,
-                "outcome_document": documents.get("call-to-local-action")
+                "outcome_document": documents["call-to-local-action"]
                 if initiative == Commitment.Initiative.CALL_TO_LOCAL_ACTION
                 else None,
+                # An earlier item of the file that this one matches.
+                "answers": loaded[entry["answers"]] if "answers" in entry else None,
                 "publication_state": Commitment.PublicationState.PUBLISHED,
                 "published_at": self.published,
                 **entry_source(entry),
             },
             m2m={
-                "themes": [themes[slug] for slug in entry.get("themes", []) if themes.get(slug)],
-                "framework_items": [items[code] for code in codes if items.get(code)],
+                "themes": [themes[slug] for slug in entry.get("themes", [])],
+                # The site keeps only some frameworks' items: the others are left out.
+                "framework_items": [items[code] for code in codes if code in items],
             },
         )
-        if commitment is None:
-            return None
         for slug in entry.get("partners", []):
-            if cities.get(slug) is None:
-                continue
             self.loader.record(
                 CommitmentPartner,
-                f"local-action:{entry['id']}:partner:{slug}",
                 {"commitment": commitment, "city": cities[slug]},
                 {
-                    "commitment": commitment,
-                    "city": cities[slug],
                     "role": entry.get("partner_roles", ""),
                     **entry_source(entry),
                 },
             )
-        for n, update in enumerate(entry.get("update", []), start=1):
+        for update in entry.get("update", []):
             date, precision = partial_date(update["date"])
             self.loader.record(
                 ProgressUpdate,
-                f"local-action:{entry['id']}:update:{n}",
                 {"commitment": commitment, "evidence_url": update["source_url"]},
                 {
-                    "commitment": commitment,
                     "date": date,
                     "date_precision": precision,
                     "text": f"{update['text']}\n\nSource: {citation_of(update)}",
                     "percent": None,
-                    "evidence_url": update["source_url"],
                     "reported_by_city": False,
                     "verified": True,
                 },
@@ -541,7 +488,6 @@ class Command(BaseCommand):
     def load_practice(self, entry, city, themes):
         self.loader.record(
             GoodPractice,
-            f"local-action:{entry['id']}",
             {"slug": entry["id"].lower()},
             {
                 "title": entry["title"],
@@ -549,18 +495,14 @@ class Command(BaseCommand):
                 "description": described(entry),
                 **entry_source(entry),
             },
-            m2m={"themes": [themes[slug] for slug in entry.get("themes", []) if themes.get(slug)]},
+            m2m={"themes": [themes[slug] for slug in entry.get("themes", [])]},
         )
 
-    def load_pledge(self, entry, city, cities, network):
-        origin = cities.get(entry["from"])
-        if origin is None:
-            return
+    def load_pledge(self, entry, city, cities):
         signed, precision = partial_date(entry.get("start"))
         self.loader.record(
             RelocationAgreement,
-            f"local-action:{entry['id']}",
-            {"origin": origin, "destination": city},
+            {"origin": cities[entry["from"]], "destination": city},
             {
                 "people_pledged": entry["people"],
                 "status": entry.get("agreement_status", RelocationAgreement.Status.PROPOSED),
