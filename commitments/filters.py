@@ -16,10 +16,11 @@ def lead_or_partner(qs, path, value):
     """Commitments whose lead city or one of whose partner cities has ``path`` in
     ``value`` ("city", "city__country"...): ``pk IN`` a union of both sides, which
     meets no row twice and reads each side by its index (an OR of the two would make
-    the database test every row of the table)."""
+    the database test every row of the table). The leads are looked for among the
+    rows of ``qs`` (the published ones), which an index of their cities holds."""
     if not value:
         return qs
-    leads = Commitment.objects.filter(**{f"{path}__in": value}).order_by().values("pk")
+    leads = qs.filter(**{f"{path}__in": value}).order_by().values("pk")
     partners = CommitmentPartner.objects.filter(**{f"{path}__in": value}).values("commitment")
     return qs.filter(pk__in=leads.union(partners))
 

@@ -454,12 +454,24 @@ def counts_by(listing, rows, names):
 
 def selection_counts(listing_page, name):
     """``({value: count}, {value: label})``: the page's selection counted by the facet
-    ``name``. Read from the facet's options when its filter is not set (no query)."""
+    ``name``. Read from the facet's options (no query) when its filter is not set, or
+    when a row has one value of it (a status): the selection then holds the rows of
+    the selected options."""
     if name not in listing_page.of_selection:
-        listing_page.of_selection.update(
-            counts_by(listing_page.listing, listing_page.selection, [name])
-        )
+        facet = next(f for f in listing_page.listing.facets if f.name == name)
+        model = listing_page.selection.model
+        if facet.sides or any(crosses_to_many(model, path) for path in _paths(facet)):
+            found = counts_by(listing_page.listing, listing_page.selection, [name])[name]
+        else:
+            view = next(v for v in listing_page.facets if v.name == name)
+            chosen = [option for option in view.options if option.selected]
+            found = ({o.value: o.count for o in chosen}, {o.value: o.label for o in chosen})
+        listing_page.of_selection[name] = found
     return listing_page.of_selection[name]
+
+
+def _paths(facet):
+    return [facet.key, facet.label] if facet.label else [facet.key]
 
 
 def _shares_a_query(model, facet):
@@ -467,8 +479,8 @@ def _shares_a_query(model, facet):
     the rows themselves (a status, a year): not a top list, nor either side of a row,
     nor a value read through a relation (whose labels, long titles, would make the
     database sort every row by them)."""
-    paths = [facet.key, facet.label] if facet.label else [facet.key]
-    return not (facet.top or facet.sides or any(_through_a_relation(model, p) for p in paths))
+    through = any(_through_a_relation(model, path) for path in _paths(facet))
+    return not (facet.top or facet.sides or through)
 
 
 def _through_a_relation(model, path):

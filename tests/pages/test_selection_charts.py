@@ -49,3 +49,38 @@ def test_a_charts_link_reproduces_the_selection_narrowed(client, commitments):
     html = client.get("/commitments/?region=europe&theme=housing").content.decode()
     section = html.split('id="selection-chart-status"', 1)[1].split("</figure>", 1)[0]
     assert 'href="/commitments/?region=europe&amp;theme=housing&amp;status=planned"' in section
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=planned",
+        "status=planned&status=achieved",
+        "theme=health",
+        "region=americas&status=in_progress",
+        "theme=housing&theme=health&region=europe",
+    ],
+)
+def test_each_bar_counts_what_its_link_lists(client, commitments, query):
+    """Whichever filters are set (the chart's own among them), a bar's number is the
+    number of commitments its link lists, and the status bars add up to the list.
+    (A bar of nothing links to the list of its value instead, and so does a bar of a
+    region or theme when that filter is set: no link can say "Europe and Americas".)"""
+    page = client.get(f"/commitments/?{query}")
+    html = page.content.decode()
+    total = page.context["listing"].total
+    assert sum(_chart_rows(html, "selection-chart-status").values()) == total
+    for facet in ("status", "region", "theme"):
+        if facet != "status" and f"{facet}=" in query:
+            continue
+        section = html.split(f'id="selection-chart-{facet}"', 1)[1].split("</figure>", 1)[0]
+        bars = re.findall(
+            r'<a href="(/commitments/\?[^"]+)"[^>]*>.*?</a>\s*</th>\s*<td class="num">(\d+)</td>',
+            section,
+            re.S,
+        )
+        assert bars
+        for href, count in bars:
+            if int(count):
+                listed = client.get(href.replace("&amp;", "&")).context["listing"].total
+                assert listed == int(count), (facet, href)
