@@ -59,6 +59,15 @@ PAGES = [
     # Lead-or-partner filters (a joint commitment is listed under each of its cities).
     "/commitments/?city=synthetic-city-0042",
     "/commitments/?country=ES&status=not_reported",
+    # The other lists and API lists, and a city's page.
+    "/cities/",
+    "/forums/",
+    "/outcomes/",
+    "/practices/",
+    "/cities/synthetic-city-0042/",
+    "/api/cities/",
+    "/api/relocations/",
+    "/api/progress-updates/",
 ]
 LOAD_MIX = [
     "/",

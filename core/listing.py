@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
@@ -358,13 +359,34 @@ def _filtered(listing, filterset, *, exclude=None, base=None):
         # False is a value (``?stale=false``), not the absence of one.
         if name == exclude or (not value and value is not False):
             continue
-        if name in to_many:
+        links = _links(base.model, filterset.filters[name], value)
+        if links is not None:
+            outer = outer.filter(pk__in=links)
+        elif name in to_many:
             inner = filterset.filters[name].filter(base if inner is None else inner, value)
         else:
             outer = filterset.filters[name].filter(outer, value)
     if inner is None:
         return outer
     return outer.filter(pk__in=inner.order_by().values("pk"))
+
+
+def _links(model, filter_, value):
+    """For a filter naming records of a many-to-many field of the row (``?theme=``):
+    the ids of the rows linked to any of them, read from the link table alone
+    (``pk IN`` it), not from a join of the rows to their links. None for any other
+    filter."""
+    if not isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
+        return None
+    try:
+        field_ = model._meta.get_field(filter_.field_name)
+    except FieldDoesNotExist:
+        return None
+    through = getattr(getattr(field_, "remote_field", None), "through", None)
+    if not field_.many_to_many or through is None or not through._meta.auto_created:
+        return None
+    target = f"{field_.m2m_reverse_field_name()}__in"
+    return through.objects.filter(**{target: value}).values(field_.m2m_field_name())
 
 
 def _facets(data, listing, filterset, selection, more=""):
