@@ -6,7 +6,7 @@ import multiprocessing
 import os
 
 # Only the reverse proxy may reach the app: behind it, the client address that the rate
-# limit and the login lockout count comes from X-Forwarded-For (see README, Deploying).
+# limit and the login lockout count comes from X-Forwarded-For (docs/deployment.md).
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Threaded workers: a sync worker that streams a long download cannot report alive

@@ -3,7 +3,7 @@ would run, empty values, partial dates, lists, a PDF, a framework code with a do
 the exact bytes of each list's CSV and JSON (download_cells.json), in English and with
 a language prefix.
 
-The downloads are a public contract (README, "Downloads"): scripts parse them. These
+The downloads are a public contract (docs/data.md, "Downloads"): scripts parse them. These
 bytes were written by the downloads as they stood before they read rows as plain
 values (one query of values, URLs from a template); any change to them is a change of
 the contract, not of the code.

@@ -14,7 +14,7 @@ from tests import builders
 
 pytestmark = pytest.mark.django_db
 
-# The columns are a public contract (README, "Downloads"): changing one breaks scripts.
+# The columns are a public contract (docs/data.md, "Downloads"): changing one breaks scripts.
 COLUMNS = {
     "cities": [
         "slug", "name", "kind", "country", "country_name", "region", "subregion",
