@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cities.models import City, Network, Organization
+from commitments import models as meanings
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
 from core.dates import iso_partial_date
 from forums.models import (
@@ -467,15 +468,10 @@ class CommitmentSerializer(RecordSerializer):
     )
     themes = ThemeLinkSerializer(many=True, read_only=True)
     framework_items = FrameworkItemLinkSerializer(many=True, read_only=True)
-    overdue = serializers.SerializerMethodField(
-        help_text="Past its target date and neither achieved nor withdrawn."
-    )
-    stale = serializers.SerializerMethodField(
-        help_text="Open, and no progress update for STALE_AFTER_DAYS since its last "
-        "update or, if it has none, since publication."
-    )
+    overdue = serializers.SerializerMethodField(help_text=meanings.OVERDUE_MEANING)
+    stale = serializers.SerializerMethodField(help_text=meanings.STALE_MEANING)
     last_update_on = serializers.DateField(
-        read_only=True, allow_null=True, help_text="Date of the latest progress update."
+        read_only=True, allow_null=True, help_text=meanings.LAST_UPDATE_MEANING
     )
     updates = ProgressUpdateSerializer(
         many=True, read_only=True, help_text="Progress updates, latest first."
@@ -534,20 +530,10 @@ class RelocationSerializer(RecordSerializer):
     page_url = PageUrlField()
     origin = CityLinkSerializer(read_only=True)
     destination = CityLinkSerializer(read_only=True)
-    relocated = serializers.IntegerField(
-        read_only=True,
-        help_text="People relocated so far: the transfers confirmed by both cities.",
-    )
-    remaining = serializers.IntegerField(
-        read_only=True,
-        help_text="People pledged and not yet reported as moved "
-        "(pledged = relocated + awaiting_confirmation + remaining).",
-    )
+    relocated = serializers.IntegerField(read_only=True, help_text=meanings.RELOCATED_MEANING)
+    remaining = serializers.IntegerField(read_only=True, help_text=meanings.REMAINING_MEANING)
     awaiting_confirmation = serializers.IntegerField(
-        source="awaiting",
-        read_only=True,
-        help_text="People reported as moved whose transfer awaits the other city's "
-        "confirmation; not counted in relocated.",
+        source="awaiting", read_only=True, help_text=meanings.AWAITING_MEANING
     )
     network = NetworkSerializer(read_only=True, allow_null=True)
     framework_item = FrameworkItemLinkSerializer(

@@ -7,7 +7,13 @@ from core import geo
 from core.filters import PublicFilterSet, SlugMultipleFilter, TrueFalseFilter, YearFilter
 from forums.models import Forum, FrameworkItem, OutcomeDocument, Theme
 
-from .models import Commitment, CommitmentPartner, RelocationAgreement
+from .models import (
+    OVERDUE_MEANING,
+    STALE_MEANING,
+    Commitment,
+    CommitmentPartner,
+    RelocationAgreement,
+)
 
 COUNTRY_CHOICES = geo.COUNTRY_CHOICES
 
@@ -66,8 +72,10 @@ class CommitmentFilterSet(PublicFilterSet):
         field_name="outcome_document__forum", queryset=Forum.objects.all(), label=_("Forum")
     )
     year = YearFilter(field_name="start_date__year", label=_("Year started"))
-    overdue = TrueFalseFilter(method="filter_overdue", label=_("Overdue"))
-    stale = TrueFalseFilter(method="filter_stale", label=_("Stale"))
+    overdue = TrueFalseFilter(
+        method="filter_overdue", label=_("Overdue"), help_text=OVERDUE_MEANING
+    )
+    stale = TrueFalseFilter(method="filter_stale", label=_("Stale"), help_text=STALE_MEANING)
 
     class Meta:
         model = Commitment

@@ -21,6 +21,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +37,38 @@ from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme, validat
 def stale_cutoff(today: datetime.date | None = None) -> datetime.date:
     today = today or timezone.localdate()
     return today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+
+
+# What the derived flags and figures mean: ONE text each, the home of the rule beside
+# its query below, read by the API's schema, the data dictionary (/data/), the filters
+# and the pages' badges.
+OVERDUE_MEANING = _(
+    "True when the commitment is open (neither achieved, withdrawn nor of unreported "
+    "state) and its target date has passed."
+)
+
+
+def _stale_meaning() -> str:
+    # Read when shown, so that it says the STALE_AFTER_DAYS in force.
+    return gettext(
+        "True when the commitment is open (neither achieved, withdrawn nor of unreported "
+        "state) and has had no progress update for {days} days, counted from its last "
+        "update or, if it has none, from its publication."
+    ).format(days=settings.STALE_AFTER_DAYS)
+
+
+STALE_MEANING = lazy(_stale_meaning, str)()
+LAST_UPDATE_MEANING = _("Date of the latest progress update, if any.")
+RELOCATED_MEANING = _(
+    "Number of people relocated: the people of transfers confirmed by the other city."
+)
+AWAITING_MEANING = _(
+    "People of transfers reported and not yet confirmed (not counted as relocated)."
+)
+REMAINING_MEANING = _(
+    "People pledged and not yet reported as moved, so that pledged = relocated + "
+    "awaiting confirmation + remaining."
+)
 
 
 class CommitmentQuerySet(models.QuerySet["Commitment"]):
@@ -81,11 +115,7 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
     def _flag_aliases(self, today: datetime.date) -> Self:
         # Neither closed nor of unknown state: a source that gives no state says
         # nothing of being late or stale.
-        closed = [
-            Commitment.Status.ACHIEVED,
-            Commitment.Status.WITHDRAWN,
-            Commitment.Status.NOT_REPORTED,
-        ]
+        closed = Commitment.SETTLED
         cutoff = stale_cutoff(today)
         return self.alias(
             _last_update_on=Subquery(
@@ -115,12 +145,8 @@ class CommitmentQuerySet(models.QuerySet["Commitment"]):
         )
 
     def with_flags(self, today: datetime.date | None = None) -> Self:
-        """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale``.
-
-        Stale: open (neither achieved nor withdrawn) and no progress update for
-        STALE_AFTER_DAYS since its last update or, if it has none, since publication.
-        Overdue: open and past its target date.
-        """
+        """Annotates ``last_update_on``, ``is_overdue`` and ``is_stale``: see
+        ``OVERDUE_MEANING`` and ``STALE_MEANING``."""
         today = today or timezone.localdate()
         return self._flag_aliases(today).annotate(
             last_update_on=F("_last_update_on"),
@@ -159,6 +185,9 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         WITHDRAWN = "withdrawn", _("withdrawn")
         # A record from a public page that gives no state: never a guessed status.
         NOT_REPORTED = "not_reported", _("not reported")
+
+    #: Neither overdue nor stale, whatever the dates (``OVERDUE_MEANING``).
+    SETTLED = (Status.ACHIEVED, Status.WITHDRAWN, Status.NOT_REPORTED)
 
     class Initiative(models.TextChoices):
         """Where a commitment was pledged or reported, as its source says."""
@@ -229,7 +258,10 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text=_("Empty when not reported: never counted as 0 % or in an average."),
+        help_text=_(
+            "Progress in percent (0 to 100); empty when not reported, never counted as "
+            "zero or in an average."
+        ),
     )
     reported_state = models.CharField(
         _("state in the source's words"),
@@ -380,8 +412,7 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         return bool(
             self.target_date
             and self.target_date < timezone.localdate()
-            and self.status
-            not in (self.Status.ACHIEVED, self.Status.WITHDRAWN, self.Status.NOT_REPORTED)
+            and self.status not in self.SETTLED
         )
 
     def clean(self) -> None:
@@ -629,13 +660,9 @@ def _people_sums() -> dict[str, Any]:
 class RelocationAgreementQuerySet(models.QuerySet["RelocationAgreement"]):
     def with_totals(self) -> Self:
         """Annotates the agreement's figures, each from the one definition above:
-
-        - ``relocated``: people of confirmed transfers;
-        - ``awaiting``: people reported and awaiting confirmation, split by who
-          reported them into ``awaiting_by_origin``, ``awaiting_by_destination`` and
-          ``awaiting_by_secretariat``;
-        - ``remaining``: people pledged and not yet reported at all, so that
-          pledged = relocated + awaiting + remaining.
+        ``relocated`` (``RELOCATED_MEANING``), ``awaiting`` (``AWAITING_MEANING``, split
+        by who reported them into ``awaiting_by_origin``, ``awaiting_by_destination``
+        and ``awaiting_by_secretariat``) and ``remaining`` (``REMAINING_MEANING``).
 
         Subqueries, not a join: a join with the transfers would multiply rows that
         another join (staff memberships, themes) also multiplies.

@@ -70,8 +70,6 @@ API_TERMS = {
         "string", _("Notes on the agreement."), "Inside the Solidarity Cities initiative."
     ),
     "people": _t("integer", _("Number of people moved by the transfer."), 20),
-    "percent": _t("integer", _("Progress in percent reported by the update (0 to 100)."), 40),
-    "progress": _t("integer", _("Progress in percent (0 to 100; 100 when achieved)."), 40),
     "position": _t("integer", _("Position of the clause in its document."), 3),
     "text": _t("string", _("Text of the clause."), "We commit to ..."),
     "role": _t("string", _("Role in the forum, one of the values the schema lists."), "host"),

@@ -15,7 +15,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cities.views import CITIES
+from commitments import models as meanings
 from commitments.coverage import REGIONS, STATUSES
+from commitments.models import Commitment, RelocationAgreement
 from commitments.views import COMMITMENTS, RELOCATIONS
 from forums.framework_views import FRAMEWORKS, ITEMS
 from forums.practice_views import PRACTICES
@@ -65,6 +67,13 @@ class Term:
 
 def _t(type_, description, example=None):
     return Term(type_, description, example)
+
+
+def _field(model, name, type_, example):
+    """The entry of a column that is a model field as it is: its meaning is the field's
+    ``help_text``, written once on the model (the admin, the forms and the API read it
+    too)."""
+    return Term(type_, model._meta.get_field(name).help_text, example)
 
 
 # Columns whose name means the same in every list that has it.
@@ -179,11 +188,7 @@ SPECIFIC = {
         ),
         "in_progress",
     ),
-    "commitments.progress": _t(
-        "integer",
-        _("Progress in percent (0 to 100); empty when not reported, never counted as 0."),
-        40,
-    ),
+    "commitments.progress": _field(Commitment, "progress", "integer", 40),
     "commitments.partner_cities": _t(
         "list",
         _("Slugs of the other cities that made the commitment with the lead city."),
@@ -197,28 +202,13 @@ SPECIFIC = {
         ),
         "call_to_local_action",
     ),
-    "commitments.reported_state": _t(
-        "string", _("The state in the source's own words, if it gives one."), "grant awarded"
-    ),
+    "commitments.reported_state": _field(Commitment, "reported_state", "string", "grant awarded"),
     "commitments.answers": _t(
         "integer", _("Id of the commitment this one matches or answers, if any."), 12
     ),
-    "commitments.overdue": _t(
-        "boolean",
-        _(
-            "True when the target date has passed and the commitment is neither "
-            "achieved nor withdrawn."
-        ),
-        False,
-    ),
-    "commitments.stale": _t(
-        "boolean",
-        _("True when an open commitment has had no progress update for a long time."),
-        False,
-    ),
-    "commitments.last_update_on": _t(
-        "date", _("Date of the latest progress update, if any."), "2016-09-28"
-    ),
+    "commitments.overdue": _t("boolean", meanings.OVERDUE_MEANING, False),
+    "commitments.stale": _t("boolean", meanings.STALE_MEANING, False),
+    "commitments.last_update_on": _t("date", meanings.LAST_UPDATE_MEANING, "2016-09-28"),
     "commitments.start_date": _t("partial-date", _("Start date, at the precision known."), "2015"),
     "commitments.target_date": _t(
         "partial-date", _("Target date, at the precision known."), "2018-12"
@@ -237,7 +227,7 @@ SPECIFIC = {
     "commitments.resources_secured": _t(
         "number", _("Amount of resources secured so far, in the currency given."), "100000.00"
     ),
-    "commitments.currency": _t("string", _("Currency of the amounts (ISO 4217 code)."), "USD"),
+    "commitments.currency": _field(Commitment, "currency", "string", "USD"),
     "commitments.resources_note": _t(
         "string",
         _("What the resources are and where they come from."),
@@ -270,17 +260,9 @@ SPECIFIC = {
     "relocations.people_pledged": _t(
         "integer", _("Number of people the cities agreed to relocate."), 100
     ),
-    "relocations.people_relocated": _t(
-        "integer",
-        _("Number of people relocated: the people of transfers confirmed by the other city."),
-        20,
-    ),
-    "relocations.people_remaining": _t("integer", _("People pledged minus people relocated."), 80),
-    "relocations.people_awaiting_confirmation": _t(
-        "integer",
-        _("People of transfers reported and not yet confirmed (not counted as relocated)."),
-        5,
-    ),
+    "relocations.people_relocated": _t("integer", meanings.RELOCATED_MEANING, 20),
+    "relocations.people_remaining": _t("integer", meanings.REMAINING_MEANING, 80),
+    "relocations.people_awaiting_confirmation": _t("integer", meanings.AWAITING_MEANING, 5),
     "relocations.status": _t(
         "string",
         _(
@@ -289,9 +271,10 @@ SPECIFIC = {
         ),
         "signed",
     ),
-    "relocations.reported_state": _t(
+    "relocations.reported_state": _field(
+        RelocationAgreement,
+        "reported_state",
         "string",
-        _("The state in the source's own words, if it gives one."),
         "agreed, pending the Spanish state's approval",
     ),
     "relocations.network": _t(
