@@ -378,15 +378,24 @@ def _links(model, filter_, value):
     filter."""
     if not isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
         return None
-    try:
-        field_ = model._meta.get_field(filter_.field_name)
-    except FieldDoesNotExist:
-        return None
-    through = getattr(getattr(field_, "remote_field", None), "through", None)
-    if not field_.many_to_many or through is None or not through._meta.auto_created:
+    field_ = _many_to_many(model, filter_.field_name)
+    if field_ is None:
         return None
     target = f"{field_.m2m_reverse_field_name()}__in"
-    return through.objects.filter(**{target: value}).values(field_.m2m_field_name())
+    links = field_.remote_field.through.objects.filter(**{target: value})
+    return links.values(field_.m2m_field_name())
+
+
+def _many_to_many(model, name):
+    """The many-to-many field ``name`` of ``model`` when its link table is Django's
+    own (each pair once, nothing else), or None."""
+    try:
+        field_ = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not field_.many_to_many or not field_.remote_field.through._meta.auto_created:
+        return None
+    return field_
 
 
 def _facets(data, listing, filterset, selection, more=""):
@@ -630,12 +639,8 @@ def _may_repeat(model, path):
     if not crosses_to_many(model, path):
         return False
     first, *rest = path.split(LOOKUP_SEP)
-    field_ = model._meta.get_field(first)
-    through = getattr(getattr(field_, "remote_field", None), "through", None)
-    single_hop = field_.many_to_many and not crosses_to_many(
-        field_.related_model, LOOKUP_SEP.join(rest)
-    )
-    return not (single_hop and through is not None and through._meta.auto_created)
+    field_ = _many_to_many(model, first)
+    return field_ is None or crosses_to_many(field_.related_model, LOOKUP_SEP.join(rest))
 
 
 def _label(model, path):

@@ -157,9 +157,9 @@ def commitments_by_theme(counts=None):
 
 
 def commitments_by_region(counts=None):
-    """Published commitments per UN region of their cities (``counts``: ``{region:
-    count}``, read if not given): a joint commitment counts in each of its cities'
-    regions, as the list's region filter finds it."""
+    """Published commitments per UN region of their cities (``counts``: as
+    ``counts_by`` gives them, read if not given): a joint commitment counts in each of
+    its cities' regions, as the list's region filter finds it."""
     counts, _labels = _published_counts("region") if counts is None else counts
     rows = [
         {
