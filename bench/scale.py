@@ -67,7 +67,6 @@ PAGES = [
     "/cities/synthetic-city-0042/",
     "/api/cities/",
     "/api/relocations/",
-    "/api/progress-updates/",
 ]
 LOAD_MIX = [
     "/",

@@ -106,7 +106,7 @@ GENERIC = {
         "string", _("How to cite the source of the record."), "KNOMAD, Mayoral Forum report, 2016"
     ),
     "country": _t("string", _("Country, as its ISO 3166-1 alpha-2 code."), "ES"),
-    "region": _t("string", _("UN region (M49) of the city."), "Europe"),
+    "region": _t("string", _("UN region (M49) of the city."), "europe"),
     "city": _t("string", _("Slug of the city."), "barcelona"),
     "city_name": _t("string", _("Name of the city."), "Barcelona"),
     "themes": _t("list", _("Slugs of the record's themes."), "housing; relocation-and-reception"),
@@ -133,8 +133,9 @@ SPECIFIC = {
         "string", _("Kind of government: city, metropolitan_area or region."), "city"
     ),
     "cities.country_name": _t("string", _("Name of the country, in English."), "Spain"),
-    "cities.region": _t("string", _("UN region (M49) of the city."), "Europe"),
-    "cities.subregion": _t("string", _("UN sub-region (M49) of the city."), "Southern Europe"),
+    "cities.subregion": _t(
+        "string", _("UN sub-region (M49) of the city."), "southern-europe"
+    ),
     "cities.population": _t("integer", _("Population of the city, if known."), 1620000),
     "cities.latitude": _t("number", _("Latitude of the city (WGS 84, decimal degrees)."), 41.3874),
     "cities.longitude": _t(

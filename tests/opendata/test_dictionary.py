@@ -1,6 +1,7 @@
 """/data/ documents every download column and every API field, in three languages."""
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 
 from opendata import api_fields, dictionary
 
@@ -62,3 +63,29 @@ def test_data_page_speaks_spanish_and_french(client, prefix, heading, meaning):
     html = client.get(f"{prefix}/data/").content.decode()
     assert heading in html
     assert meaning in html
+
+
+def _choices_of(model, path):
+    """The values a column read along ``path`` can hold, when its field has choices."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    field = model._meta.get_field(name)
+    return {str(value) for value, _ in field.flatchoices} if field.choices else None
+
+
+@pytest.mark.parametrize("listing", dictionary.LISTINGS, ids=lambda listing: listing.name)
+def test_an_example_of_a_column_with_choices_is_one_of_its_values(listing):
+    """/data/ shows what a download holds: ``europe``, not the label "Europe"."""
+    model = listing.base_queryset().model
+    for column in listing.columns:
+        read = column.read or column.name
+        if column.many or column.convert or column.url or not isinstance(read, str):
+            continue
+        try:
+            choices = _choices_of(model, read)
+        except FieldDoesNotExist:  # an annotation, not a field
+            continue
+        if choices:
+            example = str(dictionary.term(listing, column).example)
+            assert example in choices, f"{listing.name}.{column.name}: {example!r}"
