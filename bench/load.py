@@ -16,8 +16,10 @@ package ``wrk``, installed if missing) over HTTPS with keep-alive, as a browser 
 - ``/`` at 64 clients while both app servers restart, one after the other and then
   both at once: every error counts (non-2xx answers and socket errors).
 
-Prints requests/s, p50 and p99 latency, errors, and the micro-cache's hit rate (the
-``$upstream_cache_status`` of each request, from nginx's access log). Environment:
+Each run follows a warm-up run of ``--warm-up`` seconds, not shown. Prints requests/s,
+p50 and p99 latency as wrk saw them, errors, the micro-cache's hit rate (the
+``$upstream_cache_status`` of each request, from nginx's access log) and nginx's own
+p99 (its ``$request_time``). Environment:
 deploy/smoke's SMOKE_DATABASE_URL (default ``.../mayoralforum_load``: dropped and
 created), SMOKE_REDIS_URL (default Redis database 6: flushed), SMOKE_PORT_BASE.
 
@@ -112,10 +114,15 @@ def wrk(url, clients, seconds):
 
 
 def cache_statuses(log):
-    """Counts of $upstream_cache_status (the last field) since the log was emptied."""
-    counts = collections.Counter(line.rsplit(" ", 1)[-1] for line in log.read_text().splitlines())
+    """Counts of $upstream_cache_status (the last field) since the log was emptied, and
+    nginx's own p99 of $request_time (ms): how long nginx took, from the first byte of
+    the request to the last it sent, so a p99 far above it is spent outside nginx
+    (connecting, TLS, the client's own queue)."""
+    lines = [line.rsplit(" ", 2)[-2:] for line in log.read_text().splitlines()]
     log.write_text("")
-    return counts
+    times = sorted(float(seconds) for seconds, _ in lines)
+    p99 = 1000 * times[int(0.99 * (len(times) - 1))] if times else 0.0
+    return collections.Counter(status for _, status in lines), p99
 
 
 def hit_rate(counts):
@@ -145,6 +152,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--commitments", type=int, default=5000)
+    parser.add_argument("--warm-up", type=int, default=3, help="seconds, before each run")
     args = parser.parse_args()
     smoke = load_smoke()
     find_wrk()
@@ -176,16 +184,22 @@ def main():
         )
         print(
             f"{'page':<50} {'clients':>7} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
-            f"{'errors':>6} {'cached':>6}"
+            f"{'errors':>6} {'cached':>6} {'nginx p99':>9}"
         )
 
-        def show(path, clients, result, counts):
+        def show(path, clients, result, statuses):
+            counts, nginx_p99 = statuses
             print(
                 f"{path:<50} {clients:>7} {result['rps']:>9,.0f} {result['p50']:>7.2f} "
-                f"{result['p99']:>7.2f} {result['errors']:>6} {hit_rate(counts):>6}"
+                f"{result['p99']:>7.2f} {result['errors']:>6} {hit_rate(counts):>6} "
+                f"{nginx_p99:>9.2f}"
             )
 
         for path, clients in runs:
+            # A first run, not shown, warms what a site in service has warm: the
+            # cached copy, nginx's and the app's workers, the TLS session cache.
+            wrk(f"{site}{path}", clients, args.warm_up)
+            cache_statuses(log)
             result = wrk(f"{site}{path}", clients, args.seconds)
             show(path, clients, result, cache_statuses(log))
         # Restarts: long enough for both rolling restarts and the outage.
@@ -196,8 +210,9 @@ def main():
         restart.start()
         result = wrk(f"{site}/", 64, seconds)
         restart.join()
-        counts = cache_statuses(log)
-        show("/ while both app servers restart", 64, result, counts)
+        statuses = cache_statuses(log)
+        show("/ while both app servers restart", 64, result, statuses)
+        counts = statuses[0]
         print(result["detail"])
         print(
             "cache statuses during the restarts: "
