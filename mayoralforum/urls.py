@@ -5,8 +5,7 @@ from django.urls import include, path
 
 from commitments import evidence
 from core import views as core_views
-from pages import embed, list_feeds
-from pages import feeds as page_feeds
+from pages import embed, feeds
 from pages import views as page_views
 
 # A database that cannot be reached answers 503 (see core.views.server_error).
@@ -34,10 +33,10 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("portal.account_urls")),
     path("portal/", include("portal.urls")),
-    path("feeds/updates/", page_feeds.NetworkUpdatesFeed(), name="updates-feed"),
-    path("feeds/<slug:name>/", list_feeds.ListFeed(), name="list-feed"),
+    path("feeds/updates/", feeds.NetworkUpdatesFeed(), name="updates-feed"),
+    path("feeds/<slug:name>/", feeds.ListFeed(), name="list-feed"),
     # Before the cities/ include, so that this path is not read as a city's page.
-    path("cities/<slug:slug>/feed/", page_feeds.CityUpdatesFeed(), name="city-updates-feed"),
+    path("cities/<slug:slug>/feed/", feeds.CityUpdatesFeed(), name="city-updates-feed"),
     path("cities/", include("cities.urls")),
     path("forums/", include("forums.urls")),
     path("outcomes/", include("forums.outcome_urls")),

@@ -133,9 +133,7 @@ SPECIFIC = {
         "string", _("Kind of government: city, metropolitan_area or region."), "city"
     ),
     "cities.country_name": _t("string", _("Name of the country, in English."), "Spain"),
-    "cities.subregion": _t(
-        "string", _("UN sub-region (M49) of the city."), "southern-europe"
-    ),
+    "cities.subregion": _t("string", _("UN sub-region (M49) of the city."), "southern-europe"),
     "cities.population": _t("integer", _("Population of the city, if known."), 1620000),
     "cities.latitude": _t("number", _("Latitude of the city (WGS 84, decimal degrees)."), 41.3874),
     "cities.longitude": _t(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from commitments.models import Commitment
 from forums.models import GoodPractice
 from pages import charts, maps
-from pages.list_feeds import follow_url as url_of
+from pages.feeds import follow_url as url_of
 
 register = template.Library()
 

@@ -116,3 +116,20 @@ def test_filtered_feed_query_budget(client, django_assert_max_num_queries, size)
 def test_city_page_shows_its_feed_link(client, selection):
     html = client.get("/cities/barcelona/").content.decode()
     assert '<a href="/cities/barcelona/feed/" type="application/atom+xml">' in html
+
+
+@pytest.mark.parametrize("url", ["/feeds/commitments/?region=europe", "/feeds/cities/"])
+def test_an_update_reads_as_in_the_updates_feed(client, selection, url):
+    """A progress update's text is the staff's Markdown, rendered and sanitized as on
+    the page, with its date, percent and source: in a list's feed as in /feeds/updates/."""
+    selection["wanted"].updates.create(
+        date=selection["wanted"].published_at.date(),
+        percent=40,
+        text="**Sixty homes** ready\n\n<script>alert(1)</script>",
+    )
+    [summary] = [e.summary for e in _parse(client, url).entries if "at 40%" in e.title]
+    assert "<strong>Sixty homes</strong>" in summary
+    assert "**" not in summary and "<script>" not in summary
+    assert "40% · Reported by the city" in summary
+    network = _parse(client, "/feeds/updates/")
+    assert [e.summary for e in network.entries if "at 40%" in e.title] == [summary]
