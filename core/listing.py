@@ -507,11 +507,31 @@ def _paths(facet):
 
 def _shares_a_query(model, facet):
     """Whether a facet is counted in the one query of the facets of few values kept on
-    the rows themselves (a status, a year): not a top list, nor either side of a row,
-    nor a value read through a relation (whose labels, long titles, would make the
-    database sort every row by them)."""
+    the rows themselves (a status, a year, the id of a row's outcome document): not a
+    top list, nor either side of a row, nor a value read through a to-many relation."""
     through = any(_through_a_relation(model, path) for path in _paths(facet))
-    return not (facet.top or facet.sides or through)
+    return not (facet.top or facet.sides) and (not through or _foreign_key(model, facet))
+
+
+def _foreign_key(model, facet):
+    """The foreign key of the row that a facet's value and label are read through, when
+    they are read through it alone and each row has at most one (an outcome document's
+    slug, its forum's title): the rows are grouped by the key's column, with no join,
+    and the values and labels of the few ids found are read in a query of their own.
+    None for any other facet."""
+    first = {path.split(LOOKUP_SEP)[0] for path in _paths(facet)}
+    if len(first) != 1:
+        return None
+    try:
+        field_ = model._meta.get_field(first.pop())
+    except FieldDoesNotExist:
+        return None
+    if not (field_.many_to_one or field_.one_to_one) or not field_.concrete:
+        return None
+    rests = [path.split(LOOKUP_SEP, 1)[1:] for path in _paths(facet)]
+    if not all(rests) or any(crosses_to_many(field_.related_model, r[0]) for r in rests):
+        return None
+    return field_
 
 
 def _through_a_relation(model, path):
@@ -596,13 +616,18 @@ def _grouped_sides(rows, facet):
 def _grouped(rows, facets, limit=None):
     """``[({value: count}, {value: label})]``, one pair per facet, most rows first:
     ONE query, grouping the rows by every facet's value at once and adding the groups
-    up per facet (facets of few values each; ``limit`` is for a single facet)."""
+    up per facet (facets of few values each; ``limit`` is for a single facet). Among
+    several, a facet read through a foreign key (``_foreign_key``) groups by the key's
+    column, and its ids are then read as values and labels."""
     if not facets:
         return []
-    values = {}
+    values, keys = {}, []
     for position, facet in enumerate(facets):
-        values[f"value_{position}"] = F(facet.key)
-        if facet.label:
+        # Alone, a facet joins its labels in: the same query count, and no second one.
+        key = _foreign_key(rows.model, facet) if len(facets) > 1 else None
+        keys.append(key)
+        values[f"value_{position}"] = F(key.attname if key else facet.key)
+        if facet.label and not key:
             values[f"label_{position}"] = _label(rows.model, facet.label)
     # Only a path through a to-many relation can meet a row twice (see _filtered), and
     # not even then when it is one many-to-many field, whose links are unique pairs.
@@ -622,14 +647,36 @@ def _grouped(rows, facets, limit=None):
             value = group[f"value_{position}"]
             if value is None:
                 continue
-            counts[str(value)] = counts.get(str(value), 0) + group["facet_count"]
+            counts[value] = counts.get(value, 0) + group["facet_count"]
             if f"label_{position}" in group:
                 labels[str(value)] = group[f"label_{position}"]
     result = []
-    for counts, labels in found:
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    for facet, key, (counts, labels) in zip(facets, keys, found, strict=True):
+        if key:
+            counts, labels = _through_key(rows.db, facet, key, counts)
+        ranked = sorted(((str(v), n) for v, n in counts.items()), key=lambda i: (-i[1], i[0]))
         result.append((dict(ranked[:limit] if limit else ranked), labels))
     return result
+
+
+def _through_key(db, facet, key, counts):
+    """``counts`` by ids of ``key``'s records, as counts by the facet's value (several
+    ids may share one, as outcome documents share a forum), and the values' labels."""
+    if not counts:
+        return {}, {}
+    read = {"value": F(facet.key.split(LOOKUP_SEP, 1)[1])}
+    if facet.label:
+        read["label"] = _label(key.related_model, facet.label.split(LOOKUP_SEP, 1)[1])
+    records = key.related_model._base_manager.using(db).filter(pk__in=list(counts))
+    by_value, labels = {}, {}
+    for record in records.order_by().values("pk", **read):
+        if record["value"] is None:
+            continue
+        value = str(record["value"])
+        by_value[value] = by_value.get(value, 0) + counts[record["pk"]]
+        if facet.label:
+            labels[value] = record["label"]
+    return by_value, labels
 
 
 def _may_repeat(model, path):

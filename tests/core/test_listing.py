@@ -71,6 +71,29 @@ def test_every_facet_count_equals_the_rows_its_link_leads_to(client, network_dat
     assert checked > 5
 
 
+def test_a_forum_counts_the_commitments_under_each_of_its_outcome_documents(
+    client, barcelona, quito
+):
+    """The forum and outcome facets are counted by outcome document, and a forum adds
+    up its documents' counts."""
+    forum = builders.forum(barcelona, edition=1, year=2014)
+    call = builders.outcome("call", forum=forum)
+    agenda = builders.outcome("agenda", forum=forum)
+    for document, city in ((call, barcelona), (call, quito), (agenda, quito)):
+        builders.commitment(city, outcome_document=document, status=IN_PROGRESS)
+    builders.commitment(barcelona, status=IN_PROGRESS)  # under no document
+    builders.commitment(quito, outcome_document=agenda)  # planned: filtered out
+
+    response = client.get("/commitments/?status=in_progress")
+    assert counts(response, "forum") == {forum.slug: 3}
+    assert counts(response, "outcome") == {"call": 2, "agenda": 1}
+    assert {o.value: str(o.label) for o in facet(response, "outcome").options} == {
+        "call": call.title,
+        "agenda": agenda.title,
+    }
+    assert [str(o.label) for o in facet(response, "forum").options] == [forum.title]
+
+
 def test_facet_counts_stay_within_the_other_filters(client, barcelona, quito):
     builders.commitment(barcelona, status=PLANNED)
     builders.commitment(barcelona, status=ACHIEVED)
