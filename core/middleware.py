@@ -2,7 +2,6 @@ import gzip
 import hashlib
 import logging
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -118,7 +117,9 @@ class PageCacheMiddleware:
 
     While the database cannot be reached, a reader of a page kept before gets its last
     good copy, marked ``X-Cache: stale``; anyone else gets the 503 page, in the site's
-    layout and the visitor's language, instead of a 500.
+    layout and the visitor's language, instead of a 500. nginx sends the app one
+    request per missing page however many readers miss it (``proxy_cache_lock`` in
+    deploy/nginx/mayoralforum.conf), so that is not done again here.
 
     It sits outside the session, CSRF, auth and messages middleware, so that it sees
     every cookie they set, and inside PublicCacheMiddleware, which adds the HTTP
@@ -151,50 +152,21 @@ class PageCacheMiddleware:
         entry = _cache_get(fresh_key)
         if entry is not None:
             return self._answer(entry, "hit", request)
-        # One reader renders a missing page; the others who miss it meanwhile wait for
-        # that copy rather than all render it at once (after a write, a busy page would
-        # otherwise be rendered by every reader that asks for it in the next second).
-        lock_key = f"page-render:{fresh_key}"
-        renders = _cache_add(lock_key, settings.PAGE_CACHE_RENDER_WAIT)
-        if not renders:
-            entry = self._wait_for(fresh_key, lock_key)
-            if entry is not None:
-                return self._answer(entry, "hit", request)
-        try:
-            response = self.get_response(request)
-            if self._may_store(request, response):
-                # The ETag is taken here, from the page as rendered, and kept with it:
-                # a hit then answers with the ETag the miss had. Left for
-                # PublicCacheMiddleware to take from the bytes sent, a hit sent
-                # compressed had another one, and the browser that revalidated with the
-                # miss's ETag got the whole page again (issue 26).
-                if not response.has_header("ETag"):
-                    set_response_etag(response)
-                entry = _entry(response)
-                _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
-                _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
-                response[self.HEADER] = "miss"
-                patch_vary_headers(response, ("Accept-Encoding",))
-        finally:
-            if renders:
-                _cache_delete(lock_key)
+        response = self.get_response(request)
+        if self._may_store(request, response):
+            # The ETag is taken here, from the page as rendered, and kept with it: a hit
+            # then answers with the ETag the miss had. Left for PublicCacheMiddleware to
+            # take from the bytes sent, a hit sent compressed had another one, and the
+            # browser that revalidated with the miss's ETag got the whole page again
+            # (issue 26).
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            entry = _entry(response)
+            _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
+            _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
+            response[self.HEADER] = "miss"
+            patch_vary_headers(response, ("Accept-Encoding",))
         return response
-
-    def _wait_for(self, key, lock_key):
-        """The copy another reader is rendering, once it is kept. None when that reader
-        is done without keeping one (a page that is not kept, an error) or has not
-        finished within PAGE_CACHE_RENDER_WAIT: then this reader renders the page."""
-        deadline = time.monotonic() + settings.PAGE_CACHE_RENDER_WAIT
-        pause = 0.01
-        while time.monotonic() < deadline:
-            time.sleep(pause)
-            found = _cache_get_many([key, lock_key])
-            if key in found:
-                return found[key]
-            if lock_key not in found:
-                return None
-            pause = min(pause * 2, 0.1)
-        return None
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_DOWN):
@@ -325,31 +297,6 @@ def _cache_get(key):
     except Exception:
         logger.warning("Page cache unreachable (get)", exc_info=True)
         return None
-
-
-def _cache_get_many(keys):
-    try:
-        return cache.get_many(keys)
-    except Exception:
-        logger.warning("Page cache unreachable (get)", exc_info=True)
-        return {}
-
-
-def _cache_add(key, timeout):
-    """Takes the render lock ``key``: True if this caller got it. Without a cache (or
-    with it down) every caller renders, as before the lock."""
-    try:
-        return cache.add(key, 1, timeout)
-    except Exception:
-        logger.warning("Page cache unreachable (add)", exc_info=True)
-        return True
-
-
-def _cache_delete(key):
-    try:
-        cache.delete(key)
-    except Exception:
-        logger.warning("Page cache unreachable (delete)", exc_info=True)
 
 
 def _cache_set(key, value, timeout):

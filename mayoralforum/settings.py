@@ -379,9 +379,6 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 # (PAGE_CACHE_STALE_SECONDS) and served, marked stale, while the database is down.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 24 * 60 * 60)
-# When many readers miss the same page at once, one renders it and the others wait for
-# it this long (seconds) before rendering it themselves.
-PAGE_CACHE_RENDER_WAIT = float(env_str("PAGE_CACHE_RENDER_WAIT", "5"))
 # The apps whose records are shown on public pages: a write to any of their models
 # bumps the data version.
 PAGE_CACHE_APPS = ("cities", "forums", "commitments", "core", "opendata")

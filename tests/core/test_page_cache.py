@@ -5,8 +5,6 @@ reached, readers of a kept page get its last good copy and others a 503 page."""
 
 import datetime
 import gzip
-import threading
-import time
 from unittest import mock
 
 import pytest
@@ -14,7 +12,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connections
 from django.http import HttpResponse
 from django.template import engines
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import path
 from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle
@@ -334,64 +332,6 @@ def test_the_last_good_copy_outlives_a_write(client, barcelona):
     assert response.content == before
     # Back up: the fresh page.
     assert "Fund a school" in client.get("/commitments/").content.decode()
-
-
-# Many readers missing one page at once (after a write, on a busy page) -----------------
-
-
-def _concurrent_gets(view, readers):
-    """``readers`` threads GET one page through the page cache at the same moment."""
-    from core.middleware import PageCacheMiddleware
-
-    middleware = PageCacheMiddleware(view)
-    start = threading.Barrier(readers)
-    responses = [None] * readers
-
-    def read(i):
-        request = RequestFactory().get("/commitments/?status=planned")
-        start.wait()
-        responses[i] = middleware(request)
-
-    threads = [threading.Thread(target=read, args=(i,)) for i in range(readers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-    assert not any(thread.is_alive() for thread in threads), "a reader never got its page"
-    return responses
-
-
-def test_readers_who_miss_the_same_page_at_once_render_it_once():
-    renders = []
-
-    def slow_page(request):
-        renders.append(1)
-        time.sleep(0.3)  # long enough for every reader to miss the page
-        return HttpResponse(f"page {len(renders)}")
-
-    with mock.patch("core.middleware.data_version.current", return_value=1):
-        responses = _concurrent_gets(slow_page, readers=6)
-    assert len(renders) == 1
-    assert {r.content for r in responses} == {b"page 1"}
-    assert sorted(r["X-Cache"] for r in responses) == ["hit"] * 5 + ["miss"]
-
-
-def test_a_page_that_is_not_kept_does_not_hold_the_others_back(settings):
-    # Waiting readers see that the first is done without a copy and render the page
-    # themselves at once, not after PAGE_CACHE_RENDER_WAIT (60 s here; the threads
-    # are given 20).
-    settings.PAGE_CACHE_RENDER_WAIT = 60
-    renders = []
-
-    def bad_request(request):
-        renders.append(1)
-        time.sleep(0.3)
-        return HttpResponse("no such status", status=400)
-
-    with mock.patch("core.middleware.data_version.current", return_value=1):
-        responses = _concurrent_gets(bad_request, readers=4)
-    assert len(renders) == 4
-    assert {r.status_code for r in responses} == {400}
 
 
 def test_a_new_release_shows_on_the_data_page_at_once(client):
