@@ -115,11 +115,11 @@ class PageCacheMiddleware:
     that the view did not mark private or uncacheable. The answer says ``X-Cache: hit``
     or ``miss``.
 
-    While the database cannot be reached, a reader of a page kept before gets its last
-    good copy, marked ``X-Cache: stale``; anyone else gets the 503 page, in the site's
-    layout and the visitor's language, instead of a 500. nginx sends the app one
-    request per missing page however many readers miss it (``proxy_cache_lock`` in
-    deploy/nginx/mayoralforum.conf), so that is not done again here.
+    While the database cannot be reached, a page still kept is a hit, and any other
+    request gets the 503 page, in the site's layout and the visitor's language, instead
+    of a 500. The rest is nginx's (deploy/nginx/mayoralforum.conf): it answers that 503
+    with its own last copy of the page (``proxy_cache_use_stale``), and sends the app
+    one request per missing page however many readers miss it (``proxy_cache_lock``).
 
     It sits outside the session, CSRF, auth and messages middleware, so that it sees
     every cookie they set, and inside PublicCacheMiddleware, which adds the HTTP
@@ -140,18 +140,16 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._may_serve(request):
             return self.get_response(request)
-        key = self._key(request)
-        request.page_cache_stale_key = f"page-stale:{key}"
         try:
             version = data_version.current()
         except Exception:
             # Without the cache there is nothing to serve from: the view answers.
             logger.warning("Page cache unreachable (data version)", exc_info=True)
             return self.get_response(request)
-        fresh_key = f"page:{version}:{key}"
-        entry = _cache_get(fresh_key)
+        key = f"page:{version}:{self._key(request)}"
+        entry = _cache_get(key)
         if entry is not None:
-            return self._answer(entry, "hit", request)
+            return self._answer(entry, request)
         response = self.get_response(request)
         if self._may_store(request, response):
             # The ETag is taken here, from the page as rendered, and kept with it: a hit
@@ -161,16 +159,15 @@ class PageCacheMiddleware:
             # (issue 26).
             if not response.has_header("ETag"):
                 set_response_etag(response)
-            entry = _entry(response)
-            _cache_set(fresh_key, entry, settings.PAGE_CACHE_SECONDS)
-            _cache_set(request.page_cache_stale_key, entry, settings.PAGE_CACHE_STALE_SECONDS)
+            _cache_set(key, _entry(response), settings.PAGE_CACHE_SECONDS)
             response[self.HEADER] = "miss"
             patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_DOWN):
-            return self._database_down(request)
+            logger.warning("Database unreachable while answering %s", request.path)
+            return service_unavailable(request)
         return None
 
     def _may_serve(self, request):
@@ -207,8 +204,8 @@ class PageCacheMiddleware:
         ]
         return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()
 
-    def _answer(self, entry, state, request):
-        content, headers, compressed = (*entry, None)[:3]
+    def _answer(self, entry, request):
+        content, headers, compressed = entry
         gzipped = compressed is not None and ACCEPTS_GZIP.search(
             request.META.get("HTTP_ACCEPT_ENCODING", "")
         )
@@ -228,19 +225,8 @@ class PageCacheMiddleware:
                 response["ETag"] = f"W/{etag}"
         response["Content-Length"] = str(len(response.content))
         patch_vary_headers(response, ("Accept-Encoding",))
-        response[self.HEADER] = state
+        response[self.HEADER] = "hit"
         return response
-
-    def _database_down(self, request):
-        logger.warning("Database unreachable while answering %s", request.path)
-        stale_key = getattr(request, "page_cache_stale_key", None)
-        entry = _cache_get(stale_key) if stale_key else None
-        if entry is not None:
-            response = self._answer(entry, "stale", request)
-            # A copy that may be old: no shared cache should keep it.
-            response["Cache-Control"] = "no-cache"
-            return response
-        return service_unavailable(request)
 
 
 # A kept page is compressed once, when it is kept, and sent compressed to every client

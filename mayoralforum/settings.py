@@ -375,10 +375,9 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 # The server keeps anonymous public pages in the shared cache (Redis when REDIS_URL is
 # set) for this many seconds, under a key that holds the data version: any write to a
 # public record makes every kept page unreachable at once. 0 turns the page cache off
-# (benchmarks of the uncached cost). The last good copy of each page is kept longer
-# (PAGE_CACHE_STALE_SECONDS) and served, marked stale, while the database is down.
+# (benchmarks of the uncached cost). While the database is down, and while many readers
+# miss the same page, nginx's micro-cache answers (deploy/nginx/mayoralforum.conf).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
-PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 24 * 60 * 60)
 # The apps whose records are shown on public pages: a write to any of their models
 # bumps the data version.
 PAGE_CACHE_APPS = ("cities", "forums", "commitments", "core", "opendata")
