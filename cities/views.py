@@ -25,6 +25,7 @@ def _country_name(stored: str) -> str:
 
 CITIES = Listing(
     name="cities",
+    title=_("Cities"),
     filterset_class=CityFilterSet,
     base_queryset=lambda: City.objects.all(),
     sorts=(

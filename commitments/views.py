@@ -17,6 +17,7 @@ PUBLISHED = Commitment.PublicationState.PUBLISHED
 
 COMMITMENTS = Listing(
     name="commitments",
+    title=_("Commitments"),
     filterset_class=CommitmentFilterSet,
     # Only published commitments are public: every query of the list starts here.
     base_queryset=lambda: (
@@ -94,6 +95,7 @@ def _decorate_agreements(qs):
 
 RELOCATIONS = Listing(
     name="relocations",
+    title=_("Relocation agreements"),
     filterset_class=RelocationFilterSet,
     base_queryset=lambda: RelocationAgreement.objects.select_related("origin", "destination"),
     sorts=(

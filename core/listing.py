@@ -125,6 +125,9 @@ class Column:
 @dataclass(frozen=True)
 class Listing:
     name: str
+    # What the list is called wherever it is named: its feed, the data dictionary and
+    # a data release.
+    title: Any
     filterset_class: type
     base_queryset: Callable[[], QuerySet]
     sorts: tuple
@@ -509,36 +512,48 @@ def _shares_a_query(model, facet):
     """Whether a facet is counted in the one query of the facets of few values kept on
     the rows themselves (a status, a year, the id of a row's outcome document): not a
     top list, nor either side of a row, nor a value read through a to-many relation."""
-    through = any(_through_a_relation(model, path) for path in _paths(facet))
-    return not (facet.top or facet.sides) and (not through or _foreign_key(model, facet))
+    if facet.top or facet.sides:
+        return False
+    fields = [_first_field(model, path) for path in _paths(facet)]
+    return all(f is not None and not f.is_relation for f in fields) or bool(
+        _foreign_key(model, facet)
+    )
 
 
+def _first_field(model, path):
+    """The field of ``model`` that ``path`` starts with; None for no field of it."""
+    try:
+        return model._meta.get_field(path.split(LOOKUP_SEP)[0])
+    except FieldDoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class _Key:
+    """A foreign key a facet is read through, and the facet's value and label paths
+    from the key's records."""
+
+    field: Any
+    value: str
+    label: str
+
+
+@cache
 def _foreign_key(model, facet):
     """The foreign key of the row that a facet's value and label are read through, when
     they are read through it alone and each row has at most one (an outcome document's
     slug, its forum's title): the rows are grouped by the key's column, with no join,
     and the values and labels of the few ids found are read in a query of their own.
-    None for any other facet."""
-    first = {path.split(LOOKUP_SEP)[0] for path in _paths(facet)}
-    if len(first) != 1:
-        return None
-    try:
-        field_ = model._meta.get_field(first.pop())
-    except FieldDoesNotExist:
-        return None
-    if not (field_.many_to_one or field_.one_to_one) or not field_.concrete:
+    None for any other facet. Read from the models once, not on every request."""
+    fields = {_first_field(model, path) for path in _paths(facet)}
+    field_ = fields.pop() if len(fields) == 1 else None
+    if field_ is None or not (field_.many_to_one or field_.one_to_one) or not field_.concrete:
         return None
     rests = [path.split(LOOKUP_SEP, 1)[1:] for path in _paths(facet)]
     if not all(rests) or any(crosses_to_many(field_.related_model, r[0]) for r in rests):
         return None
-    return field_
-
-
-def _through_a_relation(model, path):
-    try:
-        return model._meta.get_field(path.split(LOOKUP_SEP)[0]).is_relation
-    except FieldDoesNotExist:
-        return True
+    value, *label = (r[0] for r in rests)
+    return _Key(field_, value, label[0] if label else "")
 
 
 def _is_year(facet):
@@ -626,7 +641,7 @@ def _grouped(rows, facets, limit=None):
         # Alone, a facet joins its labels in: the same query count, and no second one.
         key = _foreign_key(rows.model, facet) if len(facets) > 1 else None
         keys.append(key)
-        values[f"value_{position}"] = F(key.attname if key else facet.key)
+        values[f"value_{position}"] = F(key.field.attname if key else facet.key)
         if facet.label and not key:
             values[f"label_{position}"] = _label(rows.model, facet.label)
     # Only a path through a to-many relation can meet a row twice (see _filtered), and
@@ -651,30 +666,30 @@ def _grouped(rows, facets, limit=None):
             if f"label_{position}" in group:
                 labels[str(value)] = group[f"label_{position}"]
     result = []
-    for facet, key, (counts, labels) in zip(facets, keys, found, strict=True):
+    for key, (counts, labels) in zip(keys, found, strict=True):
         if key:
-            counts, labels = _through_key(rows.db, facet, key, counts)
+            counts, labels = _through_key(rows.db, key, counts)
         ranked = sorted(((str(v), n) for v, n in counts.items()), key=lambda i: (-i[1], i[0]))
         result.append((dict(ranked[:limit] if limit else ranked), labels))
     return result
 
 
-def _through_key(db, facet, key, counts):
+def _through_key(db, key, counts):
     """``counts`` by ids of ``key``'s records, as counts by the facet's value (several
     ids may share one, as outcome documents share a forum), and the values' labels."""
     if not counts:
         return {}, {}
-    read = {"value": F(facet.key.split(LOOKUP_SEP, 1)[1])}
-    if facet.label:
-        read["label"] = _label(key.related_model, facet.label.split(LOOKUP_SEP, 1)[1])
-    records = key.related_model._base_manager.using(db).filter(pk__in=list(counts))
+    read = {"value": F(key.value)}
+    if key.label:
+        read["label"] = _label(key.field.related_model, key.label)
+    records = key.field.related_model._base_manager.using(db).filter(pk__in=list(counts))
     by_value, labels = {}, {}
     for record in records.order_by().values("pk", **read):
         if record["value"] is None:
             continue
         value = str(record["value"])
         by_value[value] = by_value.get(value, 0) + counts[record["pk"]]
-        if facet.label:
+        if key.label:
             labels[value] = record["label"]
     return by_value, labels
 

@@ -71,6 +71,7 @@ def public_frameworks():
 
 FRAMEWORKS = Listing(
     name="frameworks",
+    title=_("Frameworks"),
     filterset_class=FrameworkFilterSet,
     base_queryset=public_frameworks,
     sorts=(
@@ -98,6 +99,7 @@ FRAMEWORKS = Listing(
 # The items of one framework; ``framework_detail`` gives it the framework's rows.
 ITEMS = Listing(
     name="framework-items",
+    title=_("Framework items"),
     filterset_class=FrameworkItemFilterSet,
     base_queryset=lambda: with_answers(FrameworkItem.objects.all()),
     sorts=(

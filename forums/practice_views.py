@@ -23,6 +23,7 @@ FEED_LENGTH = 50
 
 PRACTICES = Listing(
     name="practices",
+    title=gettext_lazy("Good practices"),
     filterset_class=PracticeFilterSet,
     base_queryset=lambda: GoodPractice.objects.public(),
     sorts=(

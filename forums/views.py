@@ -15,6 +15,7 @@ from .models import Clause, Endorsement, FigureClaim, Forum, OutcomeDocument
 
 FORUMS = Listing(
     name="forums",
+    title=_("Forums"),
     filterset_class=ForumFilterSet,
     base_queryset=lambda: Forum.objects.select_related("host_city"),
     sorts=(
@@ -63,6 +64,7 @@ def _file_url(name: str) -> str | None:
 
 OUTCOMES = Listing(
     name="outcomes",
+    title=_("Outcome documents"),
     filterset_class=OutcomeFilterSet,
     base_queryset=lambda: OutcomeDocument.objects.select_related("forum"),
     sorts=(

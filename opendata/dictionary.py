@@ -26,17 +26,6 @@ from forums.views import FORUMS, OUTCOMES
 # The lists a release holds and the dictionary documents, in the order shown.
 LISTINGS = (CITIES, FORUMS, OUTCOMES, COMMITMENTS, RELOCATIONS, PRACTICES, FRAMEWORKS, ITEMS)
 
-LIST_TITLES = {
-    "cities": _("Cities"),
-    "forums": _("Forums"),
-    "outcomes": _("Outcome documents"),
-    "commitments": _("Commitments"),
-    "relocations": _("Relocation agreements"),
-    "practices": _("Good practices"),
-    "frameworks": _("Frameworks"),
-    "framework-items": _("Framework items"),
-}
-
 # Types as the dictionary names them, with their Frictionless Table Schema type and
 # format (https://specs.frictionlessdata.io/table-schema/#types-and-formats).
 TYPES = {

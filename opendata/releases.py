@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from commitments.models import Commitment, RelocationAgreement
 from core.downloads import DownloadRows
 
-from .dictionary import LIST_TITLES, LISTINGS, table_schema
+from .dictionary import LISTINGS, table_schema
 from .models import Release
 
 JSON_NAME = "data.json"
@@ -165,7 +165,7 @@ def _descriptor_bytes(date):
         "resources": [
             {
                 "name": listing.name,
-                "title": str(LIST_TITLES[listing.name]),
+                "title": str(listing.title),
                 "path": csv_name(listing),
                 "profile": "tabular-data-resource",
                 "format": "csv",

@@ -25,7 +25,7 @@ def data_index(request):
     tables = [
         {
             "name": listing.name,
-            "title": dictionary.LIST_TITLES[listing.name],
+            "title": listing.title,
             "entries": dictionary.entries(listing),
         }
         for listing in dictionary.LISTINGS
@@ -60,7 +60,7 @@ def release_detail(request, date):
             continue
         changes.append(
             {
-                "title": dictionary.LIST_TITLES[listing.name],
+                "title": listing.title,
                 "name": listing.name,
                 "counts": {kind: len(found[kind]) for kind in ("added", "changed", "withdrawn")},
                 "added": found["added"][:SHOWN_CHANGES],

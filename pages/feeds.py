@@ -240,14 +240,7 @@ class ListFeed(EntryFeed):
         return {"name": name, "rows": filterset.qs, "given": given}
 
     def title(self, obj):
-        what = {
-            "cities": _("Cities"),
-            "forums": _("Forums"),
-            "outcomes": _("Outcome documents"),
-            "commitments": _("Commitments"),
-            "relocations": _("Relocation agreements"),
-            "practices": _("Good practices"),
-        }[obj["name"]]
+        what = FOLLOWED[obj["name"]].title
         if not obj["given"]:
             return _("%(list)s · Mayoral Forum network") % {"list": what}
         filters = ", ".join(f"{key}: {value}" for key, value in obj["given"])
