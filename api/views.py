@@ -1,8 +1,9 @@
 """The read-only JSON API: the public pages' records, filters and keys, as data.
 
-Every list uses the FilterSet of its page, so the same query selects the same rows.
-Commitments start from ``Commitment.objects.published()``, and so does every count or
-list of commitments nested in another record. Querysets are built once, with their
+A list a public page shows starts from that page's ``Listing``: its rows (published
+commitments only, public practices only) and its FilterSet, so the same query selects
+the same rows. Every count or list of commitments nested in another record starts from
+``Commitment.objects.published()``. Querysets are built once, with their
 related rows fetched in a fixed number of queries whatever the page holds.
 """
 
@@ -27,24 +28,24 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from cities.models import City
+from cities.views import CITIES
 from commitments.coverage import framework_coverage
-from commitments.filters import CommitmentFilterSet, RelocationFilterSet
-from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
-from forums.filters import CityFilterSet, ForumFilterSet, OutcomeFilterSet, PracticeFilterSet
+from commitments.models import Commitment, ProgressUpdate, Transfer
+from commitments.views import COMMITMENTS, RELOCATIONS
+from core.listing import Listing
 from forums.models import (
     Clause,
     Endorsement,
-    Forum,
     ForumParticipation,
     ForumPartner,
     Framework,
     FrameworkItem,
-    GoodPractice,
     OutcomeDocument,
     Replication,
     Theme,
 )
+from forums.practice_views import PRACTICES
+from forums.views import FORUMS, OUTCOMES
 
 from . import serializers
 from .filters import PublicFilterBackend
@@ -142,8 +143,21 @@ class ApiViewMixin:
 
 
 class PublicViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """A list of the API and its records' addresses. A list that a public page also
+    shows (``listing``) starts from that page's rows and takes its filters."""
+
     pagination_class = ApiPagination
     filter_backends = [PublicFilterBackend]
+    listing: Listing | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.listing:
+            cls.filterset_class = cls.listing.filterset_class
+
+    def rows(self):
+        """The rows of the list's public page, before its filters."""
+        return self.listing.base_queryset()
 
     def filter_queryset(self, queryset):
         # The filters select rows of a list; a record's own address ignores them.
@@ -187,22 +201,25 @@ class ApiRootView(ApiViewMixin, generics.GenericAPIView):
 )
 class CityViewSet(PublicViewSet):
     serializer_class = serializers.CitySerializer
-    filterset_class = CityFilterSet
+    listing = CITIES
     lookup_field = "slug"
     lookup_value_regex = SLUG
-    queryset = (
-        City.objects.annotate(commitments_count=Commitment.objects.published_count_per("city"))
-        .prefetch_related(
-            "networks",
-            Prefetch(
-                "participations",
-                queryset=ForumParticipation.objects.select_related("forum").order_by(
-                    "forum__start_date", "forum__edition"
+
+    def get_queryset(self):
+        return (
+            self.rows()
+            .annotate(commitments_count=Commitment.objects.published_count_per("city"))
+            .prefetch_related(
+                "networks",
+                Prefetch(
+                    "participations",
+                    queryset=ForumParticipation.objects.select_related("forum").order_by(
+                        "forum__start_date", "forum__edition"
+                    ),
                 ),
-            ),
+            )
+            .order_by("name", "slug")
         )
-        .order_by("name", "slug")
-    )
 
 
 @extend_schema_view(
@@ -213,31 +230,33 @@ class CityViewSet(PublicViewSet):
 )
 class ForumViewSet(PublicViewSet):
     serializer_class = serializers.ForumSerializer
-    filterset_class = ForumFilterSet
+    listing = FORUMS
     lookup_field = "slug"
     lookup_value_regex = SLUG
-    queryset = (
-        Forum.objects.select_related("host_city")
-        .prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=ForumParticipation.objects.select_related("city").order_by(
-                    "city__name", "city__slug"
+
+    def get_queryset(self):
+        return (
+            self.rows()
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=ForumParticipation.objects.select_related("city").order_by(
+                        "city__name", "city__slug"
+                    ),
                 ),
-            ),
-            Prefetch(
-                "partnerships",
-                queryset=ForumPartner.objects.select_related("organization").order_by(
-                    "organization__name", "role"
+                Prefetch(
+                    "partnerships",
+                    queryset=ForumPartner.objects.select_related("organization").order_by(
+                        "organization__name", "role"
+                    ),
                 ),
-            ),
-            Prefetch(
-                "outcome_documents",
-                queryset=OutcomeDocument.objects.order_by("adopted_on", "slug"),
-            ),
+                Prefetch(
+                    "outcome_documents",
+                    queryset=OutcomeDocument.objects.order_by("adopted_on", "slug"),
+                ),
+            )
+            .order_by("-start_date", "-edition")
         )
-        .order_by("-start_date", "-edition")
-    )
 
 
 @extend_schema_view(
@@ -251,7 +270,7 @@ class ForumViewSet(PublicViewSet):
     ),
 )
 class OutcomeViewSet(PublicViewSet):
-    filterset_class = OutcomeFilterSet
+    listing = OUTCOMES
     lookup_field = "slug"
     lookup_value_regex = SLUG
 
@@ -262,7 +281,7 @@ class OutcomeViewSet(PublicViewSet):
 
     def get_queryset(self):
         documents = (
-            OutcomeDocument.objects.select_related("forum")
+            self.rows()
             .annotate(commitments_count=Commitment.objects.published_count_per("outcome_document"))
             .prefetch_related(
                 "themes",
@@ -311,14 +330,14 @@ class OutcomeViewSet(PublicViewSet):
 )
 class CommitmentViewSet(PublicViewSet):
     serializer_class = serializers.CommitmentSerializer
-    filterset_class = CommitmentFilterSet
+    listing = COMMITMENTS
     lookup_value_regex = NUMBER
 
     def get_queryset(self):
         return (
-            Commitment.objects.published()
+            self.rows()
             .with_flags()
-            .select_related("city", "outcome_document")
+            .select_related("outcome_document")
             .prefetch_related(
                 Prefetch("clauses", queryset=Clause.objects.select_related("document")),
                 "themes",
@@ -343,13 +362,14 @@ class CommitmentViewSet(PublicViewSet):
 )
 class RelocationViewSet(PublicViewSet):
     serializer_class = serializers.RelocationSerializer
-    filterset_class = RelocationFilterSet
+    listing = RELOCATIONS
     lookup_value_regex = NUMBER
 
     def get_queryset(self):
         return (
-            RelocationAgreement.objects.with_totals()
-            .select_related("origin", "destination", "network", "framework_item__framework")
+            self.rows()
+            .with_totals()
+            .select_related("network", "framework_item__framework")
             .prefetch_related(
                 Prefetch(
                     "transfers",
@@ -416,13 +436,13 @@ class FrameworkViewSet(PublicViewSet):
 )
 class PracticeViewSet(PublicViewSet):
     serializer_class = serializers.PracticeSerializer
-    filterset_class = PracticeFilterSet
+    listing = PRACTICES
     lookup_field = "slug"
     lookup_value_regex = SLUG
 
     def get_queryset(self):
         return (
-            GoodPractice.objects.public()
+            self.rows()
             .prefetch_related(
                 "themes",
                 Prefetch(

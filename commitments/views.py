@@ -20,9 +20,7 @@ COMMITMENTS = Listing(
     title=_("Commitments"),
     filterset_class=CommitmentFilterSet,
     # Only published commitments are public: every query of the list starts here.
-    base_queryset=lambda: (
-        Commitment.objects.published().select_related("city").prefetch_related("partner_cities")
-    ),
+    base_queryset=lambda: Commitment.objects.published().select_related("city"),
     sorts=(
         Sort(
             "published", _("Recently published"), (F("published_at").desc(nulls_last=True), "-pk")
@@ -84,7 +82,8 @@ COMMITMENTS = Listing(
         Column("answers", "answers__pk"),
         Column("source_citation"),
     ),
-    decorate=lambda qs: qs.with_flags(),  # type: ignore[attr-defined]
+    # The shown rows' partner cities, read for them alone.
+    decorate=lambda qs: qs.with_flags().prefetch_related("partner_cities"),  # type: ignore[attr-defined]
     flags=("overdue", "stale"),
 )
 
