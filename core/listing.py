@@ -19,15 +19,14 @@ whole state lives in the URL, so any view can be linked to and shared.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import django_filters
 from django import forms
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import InvalidPage, Paginator
-from django.db import connections
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
@@ -412,12 +411,18 @@ def _facets(data, listing, filterset, selection, more=""):
     model = listing.base_queryset().model
     shared = [f for f in listing.facets if not cleaned.get(f.name) and _shares_a_query(model, f)]
     counted = dict(zip((f.name for f in shared), _grouped(selection, shared), strict=True))
-    views, of_selection = [], {}
+    # Every facet over either side of a row counts the selection in one go, the facets
+    # whose filter is set too (for the charts of the selection).
+    of_selection = _by_sides(selection, [f for f in listing.facets if f.sides])
+    views = []
     for facet in listing.facets:
         selected = [value for value in data.getlist(facet.name) if value != ""]
         show_all = bool(facet.top) and more == facet.name
         if facet.name in counted:
             (counts, labels), has_more = counted[facet.name], False
+        elif facet.name in of_selection and not cleaned.get(facet.name):
+            found = of_selection[facet.name]
+            counts, labels, has_more = _ranked(facet, *found, selected, show_all)
         else:
             rows = (
                 selection
@@ -479,6 +484,7 @@ def counts_by(listing, rows, names):
     model = rows.model
     shared = [facet for facet in facets if _shares_a_query(model, facet)]
     found = dict(zip((f.name for f in shared), _grouped(rows, shared), strict=True))
+    found.update(_by_sides(rows, [facet for facet in facets if facet.sides]))
     for facet in facets:
         if facet.name not in found:
             counts, labels, _more = _facet_counts(facet, rows.order_by(), [], show_all=True)
@@ -565,13 +571,7 @@ def _facet_counts(facet, rows, selected, show_all=False):
     options than the top ones shown; one grouped query. ``show_all`` lifts the top."""
     top = None if show_all else facet.top
     if facet.sides:
-        counts, labels = _grouped_sides(rows, facet)
-        ranked = sorted(counts, key=lambda value: (-counts[value], str(labels.get(value, value))))
-        has_more = bool(top) and len(ranked) > top
-        if top:
-            ranked = ranked[:top] + [value for value in ranked[top:] if value in selected]
-        return {value: counts[value] for value in ranked}, labels, has_more
-
+        return _ranked(facet, *_grouped_sides(rows, [facet])[0], selected, show_all)
     if not top:
         return (*_grouped(rows, [facet])[0], False)
     counts, labels = _grouped(rows, [facet], limit=top + 1)[0]
@@ -587,45 +587,106 @@ def _facet_counts(facet, rows, selected, show_all=False):
     return counts, labels, has_more
 
 
-def _grouped_sides(rows, facet):
-    """{value: rows with it on either side}, {value: label}: one query, adding up each
-    row's value on its first side (a field of the row: its lead city, its origin) and
-    the other values its other sides have, once each, so that a row with the same
-    value on two sides (two cities of one country) counts once. The database cannot
-    aggregate a UNION through the ORM, so the union's own SQL is wrapped in the
-    grouping."""
-    first, *others = facet.sides
-    parts = []
-    for side in facet.sides:
-        part = rows.order_by().alias(facet_value=F(f"{side}__{facet.key}"))
-        if side != first:
-            part = part.exclude(facet_value=F(f"{first}__{facet.key}"))
-            if crosses_to_many(rows.model, side):
-                # Only the rows with a partner (a join from them, not from every
-                # row), and each of their values once.
-                part = part.filter(facet_value__isnull=False).distinct()
-        values = {"facet_row": F("pk"), "value": F("facet_value")}
-        if facet.label:
-            values["facet_label"] = _label(rows.model, f"{side}__{facet.label}")
-        parts.append(part.values(**values))
-    pairs = parts[0].union(*parts[1:], all=True)
-    try:
-        sql, params = pairs.query.get_compiler(using=rows.db).as_sql()
-    except EmptyResultSet:  # a selection known to be empty (a search with no terms)
-        return {}, {}
-    label = ", facet_label" if facet.label else ""
-    grouped = (
-        f"SELECT value{label}, COUNT(*) FROM ({sql}) AS pairs "  # noqa: S608 (the ORM's SQL)
-        f"WHERE value IS NOT NULL GROUP BY value{label}"
-    )
-    counts, labels = {}, {}
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(grouped, params)
-        for value, *rest in cursor.fetchall():
-            counts[str(value)] = rest[-1]
+def _ranked(facet, counts, labels, selected, show_all):
+    """A facet's options in the order to show, most rows first, its top ones unless
+    ``show_all`` (with any selected), their labels and whether there are more."""
+    top = None if show_all else facet.top
+    ranked = sorted(counts, key=lambda value: (-counts[value], str(labels.get(value, value))))
+    has_more = bool(top) and len(ranked) > top
+    if top:
+        ranked = ranked[:top] + [value for value in ranked[top:] if value in selected]
+    return {value: counts[value] for value in ranked}, labels, has_more
+
+
+def _by_sides(rows, facets):
+    """``{name: ({value: count}, {value: label})}`` for ``facets`` over either side of
+    a row, those over the same sides counted together (see ``_grouped_sides``)."""
+    by_sides, found = {}, {}
+    for facet in facets:
+        by_sides.setdefault(facet.sides, []).append(facet)
+    for group in by_sides.values():
+        found.update(zip((f.name for f in group), _grouped_sides(rows, group), strict=True))
+    return found
+
+
+def _grouped_sides(rows, facets):
+    """``[({value: count}, {value: label})]``, one pair per facet, for facets over the
+    same sides of a row (a commitment's lead city and partner cities, an agreement's
+    origin and destination): a row counts once for each value found on any of its
+    sides, so that a row with the same value on two sides (two cities of one country)
+    counts once. One query for the first side (a foreign key of the row: the rows
+    grouped by it, with its record's values and labels) and one for each other side
+    (each row that has one, with that side's values), whatever the number of facets;
+    the other sides are few (only joint commitments have partners)."""
+    first, *others = facets[0].sides
+    rows = rows.order_by()
+
+    records = rows.model._meta.get_field(first).related_model
+
+    def read(side=""):
+        """The facets' values and labels on ``side``, or on the first side (by default)
+        read from its record for each group once the rows are grouped by it: a join
+        before the grouping would group the rows by every value as well."""
+        values = {}
+        for position, facet in enumerate(facets):
+            paths = {f"value_{position}": (facet.key, F)}
             if facet.label:
-                labels[str(value)] = rest[0]
-    return counts, labels
+                paths[f"label_{position}"] = (facet.label, partial(_label, records))
+            for name, (path, expression) in paths.items():
+                if side:
+                    values[name] = F(f"{side}{LOOKUP_SEP}{path}")
+                    if name.startswith("label"):
+                        values[name] = _label(rows.model, f"{side}{LOOKUP_SEP}{path}")
+                else:
+                    one = records._base_manager.filter(pk=OuterRef(first))
+                    values[name] = Subquery(one.values(one=expression(path)))
+        return values
+
+    # The rows grouped by their first side, and each row with another side (one row for
+    # each), in one query.
+    no_row = Value(None, output_field=IntegerField())
+    grouped = rows.values(facet_row=no_row, facet_first=F(first))
+    parts = [grouped.annotate(facet_count=Count("pk")).annotate(**read())]
+    for side in others:
+        with_side = rows.alias(facet_other=F(side)).filter(facet_other__isnull=False)
+        parts.append(
+            with_side.values(
+                facet_row=F("pk"), facet_first=F(first), facet_count=Value(1), **read(side)
+            )
+        )
+    groups = list(parts[0].union(*parts[1:], all=True)) if others else list(parts[0])
+    on_first, others_rows = {}, []
+    for group in groups:
+        if group["facet_row"] is None:
+            on_first[group["facet_first"]] = group
+        else:
+            others_rows.append(group)
+    found = []
+    for position, facet in enumerate(facets):
+        value_of, label_of = f"value_{position}", f"label_{position}"
+        counts, labels = {}, {}
+        for group in on_first.values():
+            if group[value_of] is not None:
+                value = str(group[value_of])
+                counts[value] = counts.get(value, 0) + group["facet_count"]
+                if facet.label:
+                    labels[value] = group[label_of]
+        # A row counts once for a value it has on another side, unless its first side
+        # has it too.
+        seen = set()
+        for pair in others_rows:
+            value = pair[value_of]
+            first_values = on_first.get(pair["facet_first"])
+            if value is None or (first_values and first_values[value_of] == value):
+                continue
+            if (pair["facet_row"], value) not in seen:
+                seen.add((pair["facet_row"], value))
+                value = str(value)
+                counts[value] = counts.get(value, 0) + 1
+                if facet.label:
+                    labels[value] = pair[label_of]
+        found.append((counts, labels))
+    return found
 
 
 def _grouped(rows, facets, limit=None):

@@ -13,6 +13,7 @@ from django.utils.html import escape
 from cities.models import City
 from commitments.management.commands.loadforumdata import partial_date, read_local_actions
 from commitments.models import Commitment, CommitmentPartner, ProgressUpdate, RelocationAgreement
+from core.listing import selection_counts
 from forums import records
 from forums.models import GoodPractice
 from tests import builders
@@ -158,6 +159,22 @@ def test_the_country_facet_counts_a_commitment_once_however_many_of_its_cities_i
     assert {o.value: o.count for o in facets["region"].options} == {"europe": 2}
     listed = client.get("/commitments/?country=ES&country=FR").context["listing"]
     assert listed.page.paginator.count == 2  # the joint commitment once
+
+
+def test_a_region_filter_keeps_the_other_regions_of_its_joint_commitments_in_the_chart(client):
+    lead, partner = builders.city("madrid", "ES"), builders.city("dakar", "SN")
+    joint = builders.commitment(lead, title="Madrid with Dakar")
+    CommitmentPartner.objects.create(
+        commitment=joint, city=partner, source_url="https://a.example/"
+    )
+    builders.commitment(partner, title="Dakar alone")
+    listing = client.get("/commitments/?region=europe").context["listing"]
+    assert listing.page.paginator.count == 1
+    # The region options count the rows of the other filters (none here); the chart of
+    # the selection counts the one joint commitment under each of its cities' regions.
+    region = next(facet for facet in listing.facets if facet.name == "region")
+    assert {o.value: o.count for o in region.options} == {"europe": 1, "africa": 2}
+    assert selection_counts(listing, "region")[0] == {"europe": 1, "africa": 1}
 
 
 def test_unknown_progress_is_shown_as_not_reported_and_left_out_of_averages(client):
