@@ -19,7 +19,7 @@ whole state lives in the URL, so any view can be linked to and shared.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 import django_filters
@@ -614,44 +614,40 @@ def _grouped_sides(rows, facets):
     same sides of a row (a commitment's lead city and partner cities, an agreement's
     origin and destination): a row counts once for each value found on any of its
     sides, so that a row with the same value on two sides (two cities of one country)
-    counts once. One query for the first side (a foreign key of the row: the rows
-    grouped by it, with its record's values and labels) and one for each other side
-    (each row that has one, with that side's values), whatever the number of facets;
-    the other sides are few (only joint commitments have partners)."""
+    counts once. One query whatever the number of facets: the rows grouped by their
+    first side (a foreign key of the row), with its record's values and labels, and
+    each row's other sides (few: only joint commitments have partners)."""
     first, *others = facets[0].sides
     rows = rows.order_by()
-
     records = rows.model._meta.get_field(first).related_model
+    paths = {}
+    for position, facet in enumerate(facets):
+        paths[f"value_{position}"] = (facet.key, False)
+        if facet.label:
+            paths[f"label_{position}"] = (facet.label, True)
 
-    def read(side=""):
-        """The facets' values and labels on ``side``, or on the first side (by default)
-        read from its record for each group once the rows are grouped by it: a join
-        before the grouping would group the rows by every value as well."""
-        values = {}
-        for position, facet in enumerate(facets):
-            paths = {f"value_{position}": (facet.key, F)}
-            if facet.label:
-                paths[f"label_{position}"] = (facet.label, partial(_label, records))
-            for name, (path, expression) in paths.items():
-                if side:
-                    values[name] = F(f"{side}{LOOKUP_SEP}{path}")
-                    if name.startswith("label"):
-                        values[name] = _label(rows.model, f"{side}{LOOKUP_SEP}{path}")
-                else:
-                    one = records._base_manager.filter(pk=OuterRef(first))
-                    values[name] = Subquery(one.values(one=expression(path)))
-        return values
+    def read(model, path, is_label):
+        return _label(model, path) if is_label else F(path)
 
-    # The rows grouped by their first side, and each row with another side (one row for
-    # each), in one query.
-    no_row = Value(None, output_field=IntegerField())
-    grouped = rows.values(facet_row=no_row, facet_first=F(first))
-    parts = [grouped.annotate(facet_count=Count("pk")).annotate(**read())]
+    # The first side's values are read from its record once per group: joined before
+    # the grouping, they would be grouped by as well.
+    of_first = records._base_manager.filter(pk=OuterRef(first))
+    parts = [
+        rows.values(facet_row=Value(None, output_field=IntegerField()), facet_first=F(first))
+        .annotate(facet_count=Count("pk"))
+        .annotate(
+            **{name: Subquery(of_first.values(one=read(records, *p))) for name, p in paths.items()}
+        )
+    ]
     for side in others:
         with_side = rows.alias(facet_other=F(side)).filter(facet_other__isnull=False)
+        on_side = {
+            name: read(rows.model, f"{side}{LOOKUP_SEP}{path}", is_label)
+            for name, (path, is_label) in paths.items()
+        }
         parts.append(
             with_side.values(
-                facet_row=F("pk"), facet_first=F(first), facet_count=Value(1), **read(side)
+                facet_row=F("pk"), facet_first=F(first), facet_count=Value(1), **on_side
             )
         )
     groups = list(parts[0].union(*parts[1:], all=True)) if others else list(parts[0])
