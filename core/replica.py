@@ -17,7 +17,7 @@ from .visitors import is_private_path, is_signed_in
 
 REPLICA = "replica"
 
-_read_from_replica = ContextVar("read_from_replica", default=False)
+reading_from_replica = ContextVar("read_from_replica", default=False)
 
 
 def may_read_from_replica(request):
@@ -36,29 +36,29 @@ class ReadReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _read_from_replica.set(may_read_from_replica(request))
+        token = reading_from_replica.set(may_read_from_replica(request))
         try:
             response = self.get_response(request)
-            if getattr(response, "streaming", False) and _read_from_replica.get():
+            if getattr(response, "streaming", False) and reading_from_replica.get():
                 # A download is read while it streams, after this returns: keep the flag
                 # for the rows it still has to read.
                 response.streaming_content = _with_replica(response.streaming_content)
             return response
         finally:
-            _read_from_replica.reset(token)
+            reading_from_replica.reset(token)
 
 
 def _with_replica(chunks):
-    token = _read_from_replica.set(True)
+    token = reading_from_replica.set(True)
     try:
         yield from chunks
     finally:
-        _read_from_replica.reset(token)
+        reading_from_replica.reset(token)
 
 
 class ReadReplicaRouter:
     def db_for_read(self, model, **hints):
-        return REPLICA if _read_from_replica.get() else "default"
+        return REPLICA if reading_from_replica.get() else "default"
 
     def db_for_write(self, model, **hints):
         return "default"

@@ -98,7 +98,7 @@ def athens(db):
     return baker.make(City, name="Athens", slug="athens", country="GR")
 
 
-def _staff_user(django_user_model, username, city):
+def staff_user_of(django_user_model, username, city):
     user = django_user_model.objects.create_user(
         username=username, email=f"{username}@example.org", password="correct horse battery"
     )
@@ -112,12 +112,12 @@ def _staff_user(django_user_model, username, city):
 
 @pytest.fixture
 def barcelona_staff(django_user_model, barcelona):
-    return _staff_user(django_user_model, "barcelona-staff", barcelona)
+    return staff_user_of(django_user_model, "barcelona-staff", barcelona)
 
 
 @pytest.fixture
 def quito_staff(django_user_model, quito):
-    return _staff_user(django_user_model, "quito-staff", quito)
+    return staff_user_of(django_user_model, "quito-staff", quito)
 
 
 @pytest.fixture

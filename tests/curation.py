@@ -25,7 +25,7 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
 
 
-def _form_values(form, data):
+def form_values(form, data):
     for name, field in form.fields.items():
         value = form[name].value()
         key = form.add_prefix(name)
@@ -52,14 +52,14 @@ def _form_values(form, data):
 def form_data(response):
     """The POST data an unchanged submit of this admin add/change page would send."""
     data = {}
-    _form_values(response.context["adminform"].form, data)
+    form_values(response.context["adminform"].form, data)
     for inline in response.context.get("inline_admin_formsets") or []:
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:
             data[management.add_prefix(name)] = str(management[name].value())
         for form in formset.forms:
-            _form_values(form, data)
+            form_values(form, data)
     return data
 
 

@@ -132,3 +132,26 @@ def test_the_check_catches_an_import_upwards(app, source, caught):
 def test_an_apps_pages_may_show_the_records_of_the_apps_above(module, source, caught):
     app = module.split("/")[0]
     assert bool(list(violations(app, ROOT / module, source))) is caught
+
+
+def private_imports(source):
+    """(line, name) of each underscore-private name a module imports from another one."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    yield node.lineno, f"{node.module}.{alias.name}"
+
+
+def test_no_app_module_imports_a_private_name_of_another():
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for _app, path in modules()
+        for line, name in private_imports(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "A private name is used outside its module:\n" + "\n".join(found)
+
+
+def test_the_check_catches_a_private_import():
+    assert list(private_imports("from core.replica import _flag\n")) == [(1, "core.replica._flag")]
+    assert list(private_imports("from django.utils.translation import gettext as _\n")) == []

@@ -15,14 +15,14 @@ from commitments import services
 from commitments.models import RelocationAgreement
 from pages import charts
 from tests import builders
-from tests.conftest import _staff_user
+from tests.conftest import staff_user_of
 
 SIGNED = datetime.date(2016, 3, 1)
 
 
 @pytest.fixture
 def athens_staff(django_user_model, athens):
-    return _staff_user(django_user_model, "athens-staff", athens)
+    return staff_user_of(django_user_model, "athens-staff", athens)
 
 
 @pytest.fixture

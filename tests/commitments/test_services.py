@@ -233,9 +233,9 @@ def test_verifying_an_update_marks_what_it_says_now(draft, barcelona_staff, cura
 def test_both_cities_confirming_a_secretariat_transfer_from_older_copies_both_count(
     django_user_model, agreement, athens, barcelona, barcelona_staff, curator
 ):
-    from tests.conftest import _staff_user
+    from tests.conftest import staff_user_of
 
-    athens_staff = _staff_user(django_user_model, "athens-staff", athens)
+    athens_staff = staff_user_of(django_user_model, "athens-staff", athens)
     entered = services.record_transfer(agreement=agreement, user=curator, date=TODAY, people=5)
     seen_by_athens = type(entered).objects.get(pk=entered.pk)
     seen_by_barcelona = type(entered).objects.get(pk=entered.pk)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from model_bakery import baker
 
 from commitments.models import Commitment
-from core.replica import ReadReplicaRouter, _read_from_replica
+from core.replica import ReadReplicaRouter, reading_from_replica
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
@@ -95,13 +95,13 @@ def test_a_post_writes_and_reads_on_the_primary(client, curator):
 
 def test_writes_always_go_to_the_primary_and_the_flag_ends_with_the_request():
     router = ReadReplicaRouter()
-    token = _read_from_replica.set(True)
+    token = reading_from_replica.set(True)
     try:
         assert router.db_for_read(Commitment) == "replica"
         assert router.db_for_write(Commitment) == "default"
         assert not router.allow_migrate("replica", "commitments")
     finally:
-        _read_from_replica.reset(token)
+        reading_from_replica.reset(token)
     assert router.db_for_read(Commitment) == "default"
 
 

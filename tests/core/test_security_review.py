@@ -306,7 +306,7 @@ def test_attack_a_transfer_for_no_city_or_another_city_confirmed_by_one_side(
     from django.core.exceptions import ValidationError
 
     from commitments.models import Transfer
-    from tests.conftest import _staff_user
+    from tests.conftest import staff_user_of
     from tests.curation import admin_url
 
     agreement = builders.agreement(athens, barcelona, pledged=100)
@@ -333,7 +333,7 @@ def test_attack_a_transfer_for_no_city_or_another_city_confirmed_by_one_side(
     entered = services.record_transfer(
         agreement=agreement, user=curator, date=datetime.date(2020, 1, 1), people=10
     )
-    athens_staff = _staff_user(django_user_model, "athens-staff", athens)
+    athens_staff = staff_user_of(django_user_model, "athens-staff", athens)
     portal = Client()
     portal.force_login(barcelona_staff)
     portal.post(f"/portal/transfers/{entered.pk}/confirm/")

@@ -18,7 +18,7 @@ PRODUCTION_ENV = {
 }
 
 
-def _run(args, env_overrides, drop=()):
+def run_settings(args, env_overrides, drop=()):
     env = {k: v for k, v in os.environ.items() if k not in drop}
     # Explicitly not local: a checkout's .env (MAYORALFORUM_LOCAL=1) must not soften these.
     env["MAYORALFORUM_LOCAL"] = "0"
@@ -34,13 +34,13 @@ def _run(args, env_overrides, drop=()):
 
 
 def test_a_bad_boolean_stops_start_up_naming_the_variable():
-    result = _run(["check"], {**PRODUCTION_ENV, "DEBUG": "maybe"})
+    result = run_settings(["check"], {**PRODUCTION_ENV, "DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
 def test_a_bad_number_stops_start_up_naming_the_variable():
-    result = _run(["check"], {**PRODUCTION_ENV, "STALE_AFTER_DAYS": "a year"})
+    result = run_settings(["check"], {**PRODUCTION_ENV, "STALE_AFTER_DAYS": "a year"})
     assert result.returncode != 0
     assert "STALE_AFTER_DAYS='a year' is not a whole number" in result.stderr
 
@@ -48,7 +48,7 @@ def test_a_bad_number_stops_start_up_naming_the_variable():
 def test_production_refuses_to_start_without_a_secret_key():
     env_without_key = dict(PRODUCTION_ENV)
     del env_without_key["SECRET_KEY"]
-    result = _run(["check"], env_without_key, drop=("SECRET_KEY",))
+    result = run_settings(["check"], env_without_key, drop=("SECRET_KEY",))
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
@@ -56,20 +56,20 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_production_refuses_to_start_without_allowed_hosts():
     env = dict(PRODUCTION_ENV)
     del env["ALLOWED_HOSTS"]
-    result = _run(["check"], env, drop=("ALLOWED_HOSTS",))
+    result = run_settings(["check"], env, drop=("ALLOWED_HOSTS",))
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is not set" in result.stderr
 
 
 def test_an_unreadable_database_url_stops_start_up():
-    result = _run(["check"], {**PRODUCTION_ENV, "DATABASE_URL": "nosuchdb://x"})
+    result = run_settings(["check"], {**PRODUCTION_ENV, "DATABASE_URL": "nosuchdb://x"})
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
 
 
 @pytest.mark.parametrize("debug", ["0", "false", "off", "no"])
 def test_the_deployment_check_is_clean_with_production_settings(debug):
-    result = _run(
+    result = run_settings(
         ["check", "--deploy", "--fail-level", "WARNING"], {**PRODUCTION_ENV, "DEBUG": debug}
     )
     assert result.returncode == 0, result.stderr + result.stdout

@@ -1,6 +1,6 @@
 """Uploaded files stay on the local disk unless an S3-compatible bucket is configured."""
 
-from tests.core.test_settings import PRODUCTION_ENV, _run
+from tests.core.test_settings import PRODUCTION_ENV, run_settings
 
 SHOW_STORAGE = [
     "shell",
@@ -14,7 +14,7 @@ SHOW_STORAGE = [
 
 
 def test_uploads_go_to_the_local_media_folder_by_default():
-    result = _run(SHOW_STORAGE, {**PRODUCTION_ENV, "MEDIA_ROOT": "/srv/mf/media"},
+    result = run_settings(SHOW_STORAGE, {**PRODUCTION_ENV, "MEDIA_ROOT": "/srv/mf/media"},
                   drop=("AWS_STORAGE_BUCKET_NAME",))  # fmt: skip
     assert result.returncode == 0, result.stderr
     kind, where = result.stdout.splitlines()[:2]
@@ -30,7 +30,7 @@ def test_uploads_go_to_an_s3_compatible_bucket_when_one_is_named():
         "AWS_ACCESS_KEY_ID": "key",
         "AWS_SECRET_ACCESS_KEY": "secret",
     }
-    result = _run(SHOW_STORAGE, env)
+    result = run_settings(SHOW_STORAGE, env)
     assert result.returncode == 0, result.stderr
     kind, where = result.stdout.splitlines()[:2]
     assert kind == "storages.backends.s3 S3Storage"
@@ -48,11 +48,11 @@ def test_a_bucket_without_the_s3_extra_installed_stops_start_up_saying_what_to_i
     )
     env = {**PRODUCTION_ENV, "AWS_STORAGE_BUCKET_NAME": "mayoralforum-media",
            "PYTHONPATH": str(tmp_path)}  # fmt: skip
-    result = _run(["check"], env)
+    result = run_settings(["check"], env)
     assert result.returncode != 0
     assert "ImproperlyConfigured: AWS_STORAGE_BUCKET_NAME is set but S3 support" in result.stderr
     assert "-e '.[s3]'" in result.stderr
 
-    without_bucket = _run(["check"], {**PRODUCTION_ENV, "PYTHONPATH": str(tmp_path)},
+    without_bucket = run_settings(["check"], {**PRODUCTION_ENV, "PYTHONPATH": str(tmp_path)},
                           drop=("AWS_STORAGE_BUCKET_NAME",))  # fmt: skip
     assert without_bucket.returncode == 0, without_bucket.stderr

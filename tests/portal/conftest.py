@@ -7,7 +7,7 @@ import pytest
 from model_bakery import baker
 
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
-from tests.conftest import _staff_user
+from tests.conftest import staff_user_of
 
 PUBLISHED = Commitment.PublicationState.PUBLISHED
 
@@ -87,9 +87,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def athens_staff(django_user_model, athens):
-    return _staff_user(django_user_model, "athens-staff", athens)
+    return staff_user_of(django_user_model, "athens-staff", athens)
 
 
 @pytest.fixture
 def second_barcelona_staff(django_user_model, barcelona):
-    return _staff_user(django_user_model, "barcelona-staff-2", barcelona)
+    return staff_user_of(django_user_model, "barcelona-staff-2", barcelona)

@@ -11,7 +11,7 @@ from cities.models import CityStaffMembership
 from commitments import services
 from commitments.models import Commitment
 from tests import builders
-from tests.curation import _form_values
+from tests.curation import form_values
 
 PUBLISHED = Commitment.PublicationState.PUBLISHED
 
@@ -355,7 +355,7 @@ def test_after_a_conflict_the_form_names_their_changes_in_words_and_saves_again(
     assert form["themes"].value() == [str(housing.pk)]
     assert form["description"].value() == "My description"
     again = {}
-    _form_values(form, again)
+    form_values(form, again)
     assert client.post(_edit_url(commitment), again).status_code == 302
     commitment.refresh_from_db()
     proposed = {**commitment.__dict__, **commitment.pending_changes}

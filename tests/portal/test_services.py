@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from commitments import services
 from commitments.models import RelocationAgreement, Transfer
-from tests.conftest import _staff_user
+from tests.conftest import staff_user_of
 
 
 def test_a_late_entry_for_an_earlier_date_does_not_wind_progress_back(
@@ -88,7 +88,7 @@ def test_agreement_totals_for_staff_count_each_transfer_once(
 ):
     # Several staff on the other side used to repeat each transfer in the sum.
     for n in range(3):
-        _staff_user(django_user_model, f"athens-{n}", athens)
+        staff_user_of(django_user_model, f"athens-{n}", athens)
     Transfer.objects.create(
         agreement=athens_to_barcelona,
         date=datetime.date(2016, 5, 1),

@@ -156,10 +156,10 @@ def test_the_pledge_holds_when_another_transfer_got_in_first(
 def test_dashboard_totals_count_each_transfer_once_whatever_the_number_of_staff(
     client, barcelona_staff, athens_staff, django_user_model, athens, athens_to_barcelona
 ):
-    from tests.conftest import _staff_user
+    from tests.conftest import staff_user_of
 
-    _staff_user(django_user_model, "athens-staff-2", athens)
-    _staff_user(django_user_model, "athens-staff-3", athens)
+    staff_user_of(django_user_model, "athens-staff-2", athens)
+    staff_user_of(django_user_model, "athens-staff-3", athens)
     Transfer.objects.create(
         agreement=athens_to_barcelona,
         date=datetime.date(2016, 5, 1),
