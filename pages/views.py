@@ -23,10 +23,11 @@ SEARCH_GROUP_SIZE = 10
 
 
 def home(request):
-    """The network at a glance. Nine queries whatever the size of the data: four
-    counts, the agreements' people totals (one query), the latest forum, recent
-    progress updates, recently updated commitments (plus whatever the visuals include
-    adds: the map, and the charts, among them the commitments by status)."""
+    """The network at a glance, in a fixed number of queries whatever the size of the
+    data (``tests/pages/test_home.py`` holds the budget): the counts of cities, forums
+    and documents, the commitments counted by status, region and theme (the count and
+    the charts), the agreements' people totals, the latest forum, recent progress
+    updates and recently updated commitments, and what the map and charts include."""
     published = Commitment.objects.published()
     # The count here, and the status, region and theme charts below.
     counts = counts_by(COMMITMENTS, published, charts.CHARTED)

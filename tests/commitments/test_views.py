@@ -277,19 +277,16 @@ def test_pages_stay_within_a_query_budget(client, django_assert_max_num_queries,
     commitment = Commitment.objects.published().first()
     agreement = RelocationAgreement.objects.first()
     pages = [
-        # theme validation, the table's size (exact counts or a sample), 10 facets (one
-        # grouped query each; region, country and city count lead and partner cities in
-        # one query over both sides), count, rows, their
-        # partner cities, the charts of the selection: by status and region (one grouped
-        # query), by theme (the themes, and their counts), and what the record holds
-        # (commitments by initiative, practices); PostgreSQL counts a large selection
-        # over a sample, which takes one query more
+        # theme validation, the facets (status, initiative, outcome, forum and year in
+        # one grouped query; region, country and city in one over both sides; theme and
+        # framework item one each), count, rows, their partner cities, the charts of the
+        # selection (by theme: the themes, and their counts), and what the record holds
+        # (commitments by initiative, practices)
         ("/commitments/?status=planned&status=in_progress&theme=theme-0", 20),
         ("/commitments/", 19),
         ("/commitments/?page=1&sort=city&q=commitment", 19),
-        # city validation, 7 facets (one grouped query each, city and country over both
-        # sides too), count,
-        # rows, the pledged-by-city chart, what the record holds (two)
+        # city validation, the facets (city and country over both sides in one query),
+        # count, rows, the pledged-by-city chart, what the record holds (two)
         ("/relocations/?city=city-0", 13),
         # the commitment (with flags), themes, framework items and their framework,
         # updates, clauses with their document, partner cities, the commitments that
