@@ -12,6 +12,8 @@ column has no entry, so a new column cannot ship undocumented.
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from cities.views import CITIES
@@ -118,9 +120,7 @@ GENERIC = {
 # Columns whose meaning depends on the list, as "<list>.<column>".
 SPECIFIC = {
     # cities
-    "cities.kind": _t(
-        "string", _("Kind of government: city, metropolitan_area or region."), "city"
-    ),
+    "cities.kind": _t("string", _("Kind of government."), "city"),
     "cities.country_name": _t("string", _("Name of the country, in English."), "Spain"),
     "cities.subregion": _t("string", _("UN sub-region (M49) of the city."), "southern-europe"),
     "cities.population": _t("integer", _("Population of the city, if known."), 1620000),
@@ -152,7 +152,7 @@ SPECIFIC = {
     # outcome documents
     "outcomes.kind": _t(
         "string",
-        _("Kind of document: call, agenda, commitment_to_action, declaration or blueprint."),
+        _("Kind of document."),
         "call",
     ),
     "outcomes.forum": _t(
@@ -170,10 +170,7 @@ SPECIFIC = {
     # commitments
     "commitments.status": _t(
         "string",
-        _(
-            "Status: planned, in_progress, achieved, stalled, withdrawn, or not_reported "
-            "when the source gives none."
-        ),
+        _("Status of the commitment; not_reported when the source gives none."),
         "in_progress",
     ),
     "commitments.progress": _field(Commitment, "progress", "integer", 40),
@@ -184,10 +181,7 @@ SPECIFIC = {
     ),
     "commitments.initiative": _t(
         "string",
-        _(
-            "Where it was pledged or reported: call_to_local_action, un_network_pledge, "
-            "gfmd_platform, global_cities_fund, local_coalition, portal, city or other."
-        ),
+        _("Where it was pledged or reported."),
         "call_to_local_action",
     ),
     "commitments.reported_state": _field(Commitment, "reported_state", "string", "grant awarded"),
@@ -254,8 +248,8 @@ SPECIFIC = {
     "relocations.status": _t(
         "string",
         _(
-            "Status: proposed, signed, in_progress, completed, suspended or "
-            "pending_approval (agreed by the cities, awaiting a government's approval)."
+            "Status of the agreement; pending_approval when the cities agreed and a "
+            "government's approval is awaited."
         ),
         "signed",
     ),
@@ -352,6 +346,9 @@ class Entry:
     type_label: Any
     description: Any
     example: Any
+    # [(value, label)]: what a column read from a field with choices holds, from the
+    # field's choices (the labels in the reader's language).
+    values: list
 
 
 def entries(listing):
@@ -366,9 +363,26 @@ def entries(listing):
                 type_label=TYPES[type_][0],
                 description=found.description if found else "",
                 example=_example_text(found.example) if found else "",
+                values=choices_of(listing, column),
             )
         )
     return rows
+
+
+def choices_of(listing, column):
+    """[(value, label)] of the field a column reads as it is, when it has choices."""
+    read = column.read or column.name
+    if column.many or column.convert or column.url or not isinstance(read, str):
+        return []
+    model = listing.base_queryset().model
+    *relations, name = read.split(LOOKUP_SEP)
+    try:
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        field = model._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):  # an annotation, not a field
+        return []
+    return [(str(value), label) for value, label in field.flatchoices]
 
 
 def _example_text(value):
@@ -387,5 +401,7 @@ def table_schema(listing):
             field["format"] = format_
         if entry.type == "partial-date":
             field["constraints"] = {"pattern": PARTIAL_DATE_PATTERN}
+        if entry.values:
+            field["constraints"] = {"enum": [value for value, _label in entry.values]}
         fields.append(field)
     return {"fields": fields, "missingValues": [""]}

@@ -1,8 +1,9 @@
 """/data/ documents every download column and every API field, in three languages."""
 
 import pytest
-from django.core.exceptions import FieldDoesNotExist
 
+from commitments.models import Commitment
+from commitments.views import COMMITMENTS
 from opendata import api_fields, dictionary
 
 
@@ -65,27 +66,26 @@ def test_data_page_speaks_spanish_and_french(client, prefix, heading, meaning):
     assert meaning in html
 
 
-def _choices_of(model, path):
-    """The values a column read along ``path`` can hold, when its field has choices."""
-    *relations, name = path.split("__")
-    for relation in relations:
-        model = model._meta.get_field(relation).related_model
-    field = model._meta.get_field(name)
-    return {str(value) for value, _ in field.flatchoices} if field.choices else None
-
-
 @pytest.mark.parametrize("listing", dictionary.LISTINGS, ids=lambda listing: listing.name)
 def test_an_example_of_a_column_with_choices_is_one_of_its_values(listing):
     """/data/ shows what a download holds: ``europe``, not the label "Europe"."""
-    model = listing.base_queryset().model
     for column in listing.columns:
-        read = column.read or column.name
-        if column.many or column.convert or column.url or not isinstance(read, str):
-            continue
-        try:
-            choices = _choices_of(model, read)
-        except FieldDoesNotExist:  # an annotation, not a field
-            continue
+        choices = {value for value, _label in dictionary.choices_of(listing, column)}
         if choices:
             example = str(dictionary.term(listing, column).example)
             assert example in choices, f"{listing.name}.{column.name}: {example!r}"
+
+
+@pytest.mark.django_db
+def test_a_column_with_choices_lists_them_from_its_field(client):
+    """The values of a status are the model's, in the page's language and in the data
+    release's Table Schema: a status added to the model is documented with it."""
+    html = client.get("/es/data/").content.decode()
+    row = html[html.index('id="column-commitments-status"') :]
+    row = row[: row.index("</tr>")]
+    for value in Commitment.Status.values:
+        assert f"<code>{value}</code>" in row, value
+    assert "<code>in_progress</code> (en curso)" in row
+    schema = dictionary.table_schema(COMMITMENTS)
+    status = next(field for field in schema["fields"] if field["name"] == "status")
+    assert status["constraints"] == {"enum": list(Commitment.Status.values)}
