@@ -631,7 +631,7 @@ def _grouped_sides(rows, facets):
 
     # The first side's values are read from its record once per group: joined before
     # the grouping, they would be grouped by as well.
-    of_first = records._base_manager.filter(pk=OuterRef(first))
+    of_first = records._base_manager.filter(pk=OuterRef(first)).order_by()
     parts = [
         rows.values(facet_row=Value(None, output_field=IntegerField()), facet_first=F(first))
         .annotate(facet_count=Count("pk"))

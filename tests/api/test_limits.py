@@ -77,9 +77,9 @@ def test_without_a_proxy_a_sent_forwarded_address_does_not_dodge_the_limit(
 
 @pytest.mark.parametrize("behind_proxy,expected", [("1", "1"), ("0", "None")])
 def test_settings_count_clients_by_forwarded_address_only_behind_the_proxy(behind_proxy, expected):
-    from tests.core.test_settings import PRODUCTION_ENV, _run
+    from tests.core.test_settings import PRODUCTION_ENV, run_settings
 
-    result = _run(
+    result = run_settings(
         [
             "shell",
             "-c",
