@@ -770,17 +770,25 @@ def _label(model, path):
 
 
 @cache
-def _translated(model, path):
-    """Whether ``path`` from ``model`` names a field kept in each translated language
-    (read from the models once, not on every request)."""
+def field_at(model, path):
+    """The model field that ``path`` from ``model`` ends at, through its relations;
+    None when it names no field (an annotation). Read from the models once."""
     *relations, name = path.split(LOOKUP_SEP)
     try:
         for relation in relations:
             model = model._meta.get_field(relation).related_model
-        fields = {f.name for f in model._meta.get_fields()}
+        return model._meta.get_field(name)
     except (AttributeError, FieldDoesNotExist):
+        return None
+
+
+def _translated(model, path):
+    """Whether ``path`` from ``model`` names a field kept in each translated language."""
+    field_ = field_at(model, path)
+    if field_ is None:
         return False
-    return all(f"{name}_{language}" in fields for language in TRANSLATED_LANGUAGES)
+    fields = {f.name for f in field_.model._meta.get_fields()}
+    return all(f"{field_.name}_{language}" in fields for language in TRANSLATED_LANGUAGES)
 
 
 def _choice_labels(filter_):

@@ -12,8 +12,6 @@ column has no entry, so a new column cannot ship undocumented.
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from cities.views import CITIES
@@ -21,6 +19,7 @@ from commitments import models as meanings
 from commitments.coverage import REGIONS, STATUSES
 from commitments.models import Commitment, RelocationAgreement
 from commitments.views import COMMITMENTS, RELOCATIONS
+from core.listing import field_at
 from forums.framework_views import FRAMEWORKS, ITEMS
 from forums.practice_views import PRACTICES
 from forums.views import FORUMS, OUTCOMES
@@ -371,18 +370,10 @@ def entries(listing):
 
 def choices_of(listing, column):
     """[(value, label)] of the field a column reads as it is, when it has choices."""
-    read = column.read or column.name
-    if column.many or column.convert or column.url or not isinstance(read, str):
+    if column.many or column.convert or column.url or len(column.paths) != 1:
         return []
-    model = listing.base_queryset().model
-    *relations, name = read.split(LOOKUP_SEP)
-    try:
-        for relation in relations:
-            model = model._meta.get_field(relation).related_model
-        field = model._meta.get_field(name)
-    except (AttributeError, FieldDoesNotExist):  # an annotation, not a field
-        return []
-    return [(str(value), label) for value, label in field.flatchoices]
+    field_ = field_at(listing.base_queryset().model, column.paths[0])
+    return [] if field_ is None else [(str(v), label) for v, label in field_.flatchoices]
 
 
 def _example_text(value):
