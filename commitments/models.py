@@ -28,7 +28,13 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import City, Network, scoped_to_cities
 from core.counts import subquery_count
-from core.dates import DatePrecision, coarser_precision, format_partial_date, truncate
+from core.dates import (
+    DatePrecision,
+    coarser_precision,
+    format_partial_date,
+    precision_field,
+    truncate,
+)
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 from core.permissions import is_curator
 from forums.models import Clause, FrameworkItem, OutcomeDocument, Theme, validate_pdf
@@ -240,19 +246,9 @@ class Commitment(SourcedModel, TimestampedModel, VersionedModel):
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
-    start_precision = models.CharField(
-        _("precision of the start date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    start_precision = precision_field(_("precision of the start date"))
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    target_precision = models.CharField(
-        _("precision of the target date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    target_precision = precision_field(_("precision of the target date"))
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"),
         null=True,
@@ -508,12 +504,7 @@ class ProgressUpdate(TimestampedModel):
         Commitment, on_delete=models.CASCADE, related_name="updates", verbose_name=_("commitment")
     )
     date = models.DateField(_("date"))
-    date_precision = models.CharField(
-        _("precision of the date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    date_precision = precision_field(_("precision of the date"))
     text = models.TextField(_("what happened"), help_text=_("Markdown; sanitized when shown."))
     percent = models.PositiveSmallIntegerField(
         _("progress (%)"),
@@ -756,12 +747,7 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name=_("framework item"),
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    signed_precision = models.CharField(
-        _("precision of the signing date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    signed_precision = precision_field(_("precision of the signing date"))
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
     status = models.CharField(
@@ -909,12 +895,7 @@ class Transfer(TimestampedModel):
         verbose_name=_("agreement"),
     )
     date = models.DateField(_("date"))
-    date_precision = models.CharField(
-        _("precision of the date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    date_precision = precision_field(_("precision of the date"))
     people = models.PositiveIntegerField(_("people"))
     notes = models.TextField(_("notes"), blank=True)
     reported_by_city = models.ForeignKey(

@@ -7,7 +7,7 @@ known. Nothing reads the day of a month-precise date.
 
 import datetime
 import re
-from typing import overload
+from typing import Any, overload
 
 from django.db import models
 from django.utils import formats
@@ -20,6 +20,18 @@ class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
     YEAR = "year", _("year")
+
+
+def precision_field(verbose_name: Any, **options: Any) -> models.CharField:
+    """How much of a partial date its source gives (day, month or year), beside the
+    date it describes: one definition for every partial date of the record."""
+    return models.CharField(
+        verbose_name,
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        **options,
+    )
 
 
 _ORDER: dict[str, int] = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}

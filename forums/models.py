@@ -10,7 +10,12 @@ from simple_history.models import HistoricalRecords
 
 from cities.models import City, Organization
 from core.counts import subquery_count, yes_if_positive
-from core.dates import DatePrecision, format_date_range, format_partial_date, truncate
+from core.dates import (
+    format_date_range,
+    format_partial_date,
+    precision_field,
+    truncate,
+)
 from core.i18n import localized
 from core.models import SourcedModel, TimestampedModel, VersionedModel
 
@@ -52,12 +57,7 @@ class Framework(SourcedModel, TimestampedModel, VersionedModel):
     name_es = models.CharField(_("name in Spanish"), max_length=300, blank=True)
     name_fr = models.CharField(_("name in French"), max_length=300, blank=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
-    adopted_precision = models.CharField(
-        _("precision of the adoption date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    adopted_precision = precision_field(_("precision of the adoption date"))
     adopted_at = models.CharField(_("adopted at"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
@@ -150,11 +150,8 @@ class Forum(SourcedModel, TimestampedModel, VersionedModel):
         _("start date"), help_text=_("For a month-only date, the first of the month.")
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    date_precision = models.CharField(
+    date_precision = precision_field(
         _("date precision"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
         help_text=_("How much of the date the source gives: June 2014 is month precision."),
     )
     summary = models.TextField(_("summary"), blank=True)
@@ -296,12 +293,7 @@ class OutcomeDocument(SourcedModel, TimestampedModel, VersionedModel):
         verbose_name=_("forum"),
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
-    adopted_precision = models.CharField(
-        _("precision of the adoption date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    adopted_precision = precision_field(_("precision of the adoption date"))
     summary = models.TextField(_("summary"), blank=True)
     full_text = models.TextField(
         _("full text"), blank=True, help_text=_("Markdown; sanitized when shown.")
@@ -396,12 +388,7 @@ class Endorsement(models.Model):
         City, on_delete=models.CASCADE, related_name="endorsements", verbose_name=_("city")
     )
     endorsed_on = models.DateField(_("endorsed on"), null=True, blank=True)
-    endorsed_precision = models.CharField(
-        _("precision of the date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    endorsed_precision = precision_field(_("precision of the date"))
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     history = HistoricalRecords()
 
@@ -500,12 +487,7 @@ class FigureClaim(SourcedModel, TimestampedModel, VersionedModel):
         blank=True,
         help_text=_("The date of the source or of its count; empty when it gives none."),
     )
-    as_of_precision = models.CharField(
-        _("precision of the date"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    as_of_precision = precision_field(_("precision of the date"))
     history = HistoricalRecords()
 
     objects = FigureClaimQuerySet.as_manager()
