@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from cities.models import City, Network, Organization
 from commitments import models as meanings
+from commitments.coverage import REGIONS, STATUSES
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
 from core.dates import iso_partial_date
 from forums.models import (
@@ -594,14 +595,13 @@ class FrameworkSerializer(RecordSerializer):
 COUNTS_BY_REGION_SCHEMA = {
     "type": "object",
     "description": "Published commitments by UN region of the committing city "
-    "(africa, americas, asia, europe, oceania).",
+    f"({', '.join(REGIONS)}).",
     "additionalProperties": {"type": "integer"},
     "example": {"africa": 0, "americas": 2, "asia": 1, "europe": 4, "oceania": 0},
 }
 COUNTS_BY_STATUS_SCHEMA = {
     "type": "object",
-    "description": "Published commitments by status "
-    "(planned, in_progress, achieved, stalled, withdrawn).",
+    "description": f"Published commitments by status ({', '.join(STATUSES)}).",
     "additionalProperties": {"type": "integer"},
     "example": {"planned": 3, "in_progress": 2, "achieved": 1, "stalled": 0, "withdrawn": 0},
 }
@@ -660,7 +660,7 @@ class FrameworkItemCoverageSerializer(serializers.Serializer):
 class FrameworkDetailSerializer(FrameworkSerializer):
     """A framework with the coverage of its items, as on /frameworks/{code}/."""
 
-    page_url = serializers.SerializerMethodField(help_text="The framework's page (HTML).")
+    page_url = PageUrlField(help_text="The framework's page (HTML).")
     items = FrameworkItemCoverageSerializer(  # type: ignore[assignment]
         source="coverage.items", many=True, read_only=True
     )
@@ -681,9 +681,6 @@ class FrameworkDetailSerializer(FrameworkSerializer):
             "adopted_at", "description", "commitments_count", "by_region", "by_status",
             "unanswered", "items", "source_url", "source_citation", "updated_at",
         ]  # fmt: skip
-
-    def get_page_url(self, framework) -> str:
-        return self.context["request"].build_absolute_uri(framework.get_absolute_url())
 
     def get_unanswered(self, framework) -> list[str]:
         return [row.item.code for row in framework.coverage.unanswered]

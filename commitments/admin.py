@@ -272,13 +272,13 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
             return None
         shown = list(candidates[:REVIEW_BATCH])
         total = len(shown) if len(shown) < REVIEW_BATCH else candidates.count()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "button": button,
-            "action": action,
-            "opts": self.model._meta,
-            "items": [
+        return self._confirmation(
+            request,
+            "review_confirm.html",
+            title=title,
+            button=button,
+            action=action,
+            items=[
                 {
                     "commitment": commitment,
                     "content_rows": review.content_rows(commitment),
@@ -286,17 +286,24 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
                 }
                 for commitment in shown
             ],
-            "total": total,
-            "more_count": max(total - len(shown), 0),
+            total=total,
+            more_count=max(total - len(shown), 0),
+        )
+
+    def _confirmation(self, request, template, **context):
+        """The page on which a curator confirms an action on the selected commitments:
+        it posts the same selection back with the action."""
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
             "selected_pks": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             "select_across": request.POST.get("select_across", "0"),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media,
+            **context,
         }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(
-            request, "admin/commitments/commitment/review_confirm.html", context
-        )
+        return TemplateResponse(request, f"admin/commitments/commitment/{template}", context)
 
     @admin.action(
         description=_("Return the selected submitted commitments to their cities…"),
@@ -331,22 +338,14 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
         else:
             form = ReturnToCityForm()
         total = submitted.count()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Return commitments to their cities"),
-            "opts": self.model._meta,
-            "form": form,
-            "commitments": submitted[:50],
-            "submitted_count": total,
-            "more_count": max(total - 50, 0),
-            "selected_pks": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(
-            request, "admin/commitments/commitment/return_to_city.html", context
+        return self._confirmation(
+            request,
+            "return_to_city.html",
+            title=_("Return commitments to their cities"),
+            form=form,
+            commitments=submitted[:50],
+            submitted_count=total,
+            more_count=max(total - 50, 0),
         )
 
     @admin.action(

@@ -46,14 +46,7 @@ class DiffRow(TypedDict):
 
 
 # Set by the workflow, shown apart from the content (see ``workflow_rows``).
-WORKFLOW_FIELDS: tuple[str, ...] = (
-    "publication_state",
-    "submitted_at",
-    "published_at",
-    "review_comment",
-    "pending_changes",
-    "created_by",
-)
+WORKFLOW_FIELDS: tuple[str, ...] = (*Commitment.WORKFLOW_FIELDS, "created_by")
 LONG_TEXT: tuple[type[models.Field[Any, Any]], ...] = (models.TextField,)
 
 

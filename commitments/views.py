@@ -181,8 +181,7 @@ def commitment_detail(request, pk):
 # Fields of the review workflow and bookkeeping: how a commitment got published is the
 # secretariat's business, and who edited it is personal data.
 PRIVATE_FIELDS = {
-    "id", "version", "created_at", "updated_at", "created_by", "publication_state",
-    "review_comment", "submitted_at", "published_at", "pending_changes",
+    "id", "version", "created_at", "updated_at", "created_by", *Commitment.WORKFLOW_FIELDS
 }  # fmt: skip
 
 

@@ -22,7 +22,7 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
-def precision_field(verbose_name: Any, **options: Any) -> models.CharField:
+def precision_field(verbose_name: Any, **options: Any) -> "models.CharField[Any, Any]":
     """How much of a partial date its source gives (day, month or year), beside the
     date it describes: one definition for every partial date of the record."""
     return models.CharField(
