@@ -782,8 +782,10 @@ def field_at(model, path):
         return None
 
 
+@cache
 def _translated(model, path):
-    """Whether ``path`` from ``model`` names a field kept in each translated language."""
+    """Whether ``path`` from ``model`` names a field kept in each translated language
+    (read from the models once, not on every request)."""
     field_ = field_at(model, path)
     if field_ is None:
         return False
