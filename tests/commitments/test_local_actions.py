@@ -127,16 +127,9 @@ def test_a_commitment_of_two_cities_is_on_each_citys_page_and_under_each_filter(
             assert City.objects.get(slug=slug).get_absolute_url() in page
 
 
-def _joint(commitment, *partners):
-    for partner in partners:
-        CommitmentPartner.objects.create(
-            commitment=commitment, city=partner, source_url="https://a.example/"
-        )
-
-
 def test_the_city_facet_counts_a_joint_commitment_for_each_city(client):
     lead, partner = builders.city("lead", "LB"), builders.city("partner", "CH")
-    _joint(builders.commitment(lead, title="Joint pledge"), partner)
+    builders.commitment(lead, title="Joint pledge").partner_cities.add(partner)
     builders.commitment(lead, title="Lead alone")
     listing = client.get("/commitments/").context["listing"]
     facet = next(facet for facet in listing.facets if facet.name == "city")
@@ -150,7 +143,7 @@ def test_the_country_facet_counts_a_commitment_once_however_many_of_its_cities_i
         builders.city("near", "ES"),
         builders.city("far", "FR"),
     )
-    _joint(builders.commitment(lead, title="Three cities, two countries"), near, far)
+    builders.commitment(lead, title="Three cities, two countries").partner_cities.add(near, far)
     builders.commitment(near, title="Near alone")
     listing = client.get("/commitments/").context["listing"]
     facets = {facet.name: facet for facet in listing.facets}
@@ -163,7 +156,7 @@ def test_the_country_facet_counts_a_commitment_once_however_many_of_its_cities_i
 
 def test_a_region_filter_keeps_the_other_regions_of_its_joint_commitments_in_the_chart(client):
     lead, partner = builders.city("madrid", "ES"), builders.city("dakar", "SN")
-    _joint(builders.commitment(lead, title="Madrid with Dakar"), partner)
+    builders.commitment(lead, title="Madrid with Dakar").partner_cities.add(partner)
     builders.commitment(partner, title="Dakar alone")
     listing = client.get("/commitments/?region=europe").context["listing"]
     assert listing.page.paginator.count == 1
