@@ -166,7 +166,7 @@ def test_the_loader_gives_the_names_of_the_record(db):
     call_command("loadforumdata", verbosity=0)
 
     names = {c.slug: (c.name, c.name_es, c.name_fr) for c in City.objects.all()}
-    # From forums/records.py (the forums' hosts and parties).
+    # From commitments/records/forums.toml (the forums' hosts and parties).
     assert names["athens"] == ("Athens", "Atenas", "Athènes")
     assert names["barcelona"] == ("Barcelona", "", "Barcelone")
     # From commitments/records/local_actions.toml.

@@ -11,10 +11,14 @@ from django.core.management import call_command
 from django.utils.html import escape
 
 from cities.models import City
-from commitments.management.commands.loadforumdata import partial_date, read_local_actions
+from commitments.management.commands.loadforumdata import (
+    FORUMS,
+    partial_date,
+    read_local_actions,
+    read_record,
+)
 from commitments.models import Commitment, CommitmentPartner, ProgressUpdate, RelocationAgreement
 from core.listing import selection_counts
-from forums import records
 from forums.models import GoodPractice
 from tests import builders
 
@@ -31,7 +35,7 @@ def loaded(db):
 
 def _urls_the_records_name():
     # The forums' record cites one source by its citation alone (the article).
-    urls = {url for url, _citation in records.SOURCES.values()}
+    urls = {source["url"] for source in read_record(FORUMS)["source"].values()}
     for item in RECORD["item"]:
         urls.add(item["source_url"])
         urls.update(other["source_url"] for other in item.get("also", []))

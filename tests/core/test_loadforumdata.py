@@ -9,9 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cities.models import City, Network, Organization, SteeringPartner
-from commitments.management.commands.loadforumdata import read_local_actions
+from commitments.management.commands.loadforumdata import (
+    FORUMS,
+    read_local_actions,
+    read_record,
+)
 from commitments.models import Commitment, CommitmentPartner, ProgressUpdate, RelocationAgreement
-from forums import records
 from forums.models import (
     FigureClaim,
     Forum,
@@ -30,26 +33,22 @@ RECORD_APPS = ("cities", "forums", "commitments")
 
 def _shipped_counts():
     """How many rows of each model the shipped records hold, counted from the files."""
-    local = read_local_actions()
+    shipped, local = read_record(FORUMS), read_local_actions()
     items = local["item"]
     commitments = [item for item in items if item["kind"] == "commitment"]
     return {
-        Theme: len(records.THEMES),
+        Theme: len(shipped["theme"]),
         Network: 1,
-        City: len({slug for slug, *_ in records.CITIES} | {c["slug"] for c in local["city"]}),
-        Organization: len(records.ORGANIZATIONS),
-        SteeringPartner: len(records.STEERING),
-        Framework: len(records.FRAMEWORKS),
-        FrameworkItem: len(records.FRAMEWORKS)
-        + len(records.GCM_OBJECTIVES)
-        + len(records.GCR_OBJECTIVES)
-        + len(records.SDG_GOALS)
-        + len(records.SDG_TARGETS),
-        Forum: len(records.FORUMS),
-        ForumParticipation: len(records.FORUMS),
-        ForumPartner: sum(len(forum["partners"]) for forum in records.FORUMS),
-        OutcomeDocument: sum(bool(forum["outcome"]) for forum in records.FORUMS) + 2,
-        FigureClaim: len(records.FIGURES),
+        City: len({c["slug"] for c in shipped["city"] + local["city"]}),
+        Organization: len(shipped["organization"]),
+        SteeringPartner: len(shipped["steering"]),
+        Framework: len(shipped["framework"]),
+        FrameworkItem: len(shipped["framework"]) + len(shipped["framework_item"]),
+        Forum: len(shipped["forum"]),
+        ForumParticipation: len(shipped["forum"]),
+        ForumPartner: sum(len(forum.get("partners", [])) for forum in shipped["forum"]),
+        OutcomeDocument: len(shipped["outcome"]),
+        FigureClaim: len(shipped["figure"]),
         Commitment: len(commitments),
         ProgressUpdate: sum(len(item.get("update", [])) for item in commitments),
         CommitmentPartner: sum(len(item.get("partners", [])) for item in commitments),

@@ -1,4 +1,4 @@
-"""Loads the network's real records (forums/records.py, records/local_actions.toml),
+"""Loads the network's real records (records/forums.toml, records/local_actions.toml),
 each fact with its source.
 
 It lives in the commitments app because the record spans every domain app, the
@@ -29,7 +29,6 @@ from commitments.models import (
 )
 from core.dates import DatePrecision
 from core.loading import RecordLoader, label
-from forums import records
 from forums.models import (
     FigureClaim,
     Forum,
@@ -43,24 +42,19 @@ from forums.models import (
 )
 
 CENTS = Decimal("0.01")
-#: Cities' commitments, practices and relocation pledges, each with its page: a data
-#: file, written and reviewed as the record (see its header).
-LOCAL_ACTIONS = Path(__file__).resolve().parents[2] / "records" / "local_actions.toml"
+#: The record as data files, written and reviewed as the record (see their headers):
+#: the network's forums, outcomes, figures and frameworks, 2014–2020, and the cities'
+#: commitments, practices and relocation pledges, each with its page.
+RECORDS = Path(__file__).resolve().parents[2] / "records"
+FORUMS = RECORDS / "forums.toml"
+LOCAL_ACTIONS = RECORDS / "local_actions.toml"
+THEMES_CITATION = (
+    "The site's controlled vocabulary of themes (its design), not a fact taken from a source."
+)
 
 
 class _Declined(Exception):
     """The person did not confirm the overwrites: roll everything back."""
-
-
-def sourced(keys):
-    """source_url and source_citation for one source key or a tuple of them."""
-    keys = (keys,) if isinstance(keys, str) else keys
-    url = records.SOURCES[keys[0]][0]
-    citations = [records.SOURCES[keys[0]][1]]
-    for key in keys[1:]:
-        other_url, other_citation = records.SOURCES[key]
-        citations.append(f"{other_citation} {other_url}".strip())
-    return {"source_url": url, "source_citation": "; ".join(citations)}
 
 
 class Command(BaseCommand):
@@ -134,267 +128,45 @@ class Command(BaseCommand):
 
     # The records -------------------------------------------------------------------
 
+    def sourced(self, keys):
+        """source_url and source_citation for one source key or a list of them: the
+        first gives the link, every one is cited."""
+        first, *others = [self.sources[key] for key in ([keys] if isinstance(keys, str) else keys)]
+        citations = [first["citation"]]
+        citations += [f"{other['citation']} {other['url']}".strip() for other in others]
+        return {"source_url": first["url"], "source_citation": "; ".join(citations)}
+
     def load(self):
+        shipped, local = read_record(FORUMS), read_local_actions()
+        self.sources = shipped["source"]
         record = self.loader.record
-        themes = {}
-        for slug, name, name_es, name_fr in records.THEMES:
-            themes[slug] = record(
+        themes = {
+            theme["slug"]: record(
                 Theme,
-                {"slug": slug},
+                {"slug": theme["slug"]},
                 {
-                    "name": name,
-                    "name_es": name_es,
-                    "name_fr": name_fr,
-                    "source_citation": records.THEMES_CITATION,
+                    "name": theme["name"],
+                    "name_es": theme["name_es"],
+                    "name_fr": theme["name_fr"],
+                    "source_citation": THEMES_CITATION,
                 },
             )
+            for theme in shipped["theme"]
+        }
 
-        network = records.NETWORK
+        network = shipped["network"]
         network_obj = record(
             Network,
             {"slug": network["slug"]},
             {"name": network["name"], "description": network["description"]}
-            | sourced(network["source"]),
+            | self.sourced(network["source"]),
         )
 
         cities = {}
-        for slug, name, country, lat, lon, source in records.CITIES:
-            name_es, name_fr = records.CITY_NAMES.get(slug, ("", ""))
-            values = {
-                "name": name,
-                "name_es": name_es,
-                "name_fr": name_fr,
-                "kind": City.Kind.CITY,
-                "country": country,
-                "latitude": Decimal(lat),
-                "longitude": Decimal(lon),
-                **sourced(source),
-            }
-            values["source_citation"] += f". {records.GEO_CITATION}"
+        for place in shipped["city"] + local["city"]:
+            slug = place["slug"]
             # Membership of the network is part of the member cities' records.
             member = slug in network["members"]
-            m2m = {"networks": [network_obj]} if member else None
-            cities[slug] = record(City, {"slug": slug}, values, m2m=m2m)
-
-        organizations = {}
-        for slug, name, kind, website, description, source in records.ORGANIZATIONS:
-            organizations[slug] = record(
-                Organization,
-                {"slug": slug},
-                {
-                    "name": name,
-                    "kind": kind,
-                    "website": website,
-                    "description": description,
-                    **sourced(source),
-                },
-            )
-        for steered, partner, source in records.STEERING:
-            record(
-                SteeringPartner,
-                {"organization": organizations[steered], "partner": organizations[partner]},
-                sourced(source),
-            )
-
-        items = self.load_frameworks()
-
-        documents = {}
-        forums = {}
-        for data in records.FORUMS:
-            forum = record(
-                Forum,
-                {"edition": data["edition"]},
-                {
-                    "slug": data["slug"],
-                    "title": data["title"],
-                    "theme": data["theme"],
-                    "summary": data["summary"],
-                    "host_city": cities[data["host"]],
-                    "start_date": data["start"],
-                    "end_date": data["end"],
-                    "date_precision": DatePrecision.DAY,
-                    **sourced(data["source"]),
-                },
-            )
-            forums[data["slug"]] = forum
-            record(
-                ForumParticipation,
-                {"forum": forum, "city": cities[data["host"]]},
-                {"role": ForumParticipation.Role.HOST, **sourced(data["source"])},
-            )
-            for slug, role, source in data["partners"]:
-                record(
-                    ForumPartner,
-                    {"forum": forum, "organization": organizations[slug], "role": role},
-                    sourced(source),
-                )
-            if data["outcome"]:
-                document = self.load_outcome(data["outcome"], forum, themes, items)
-                documents[data["outcome"]["slug"]] = document
-        for data in (records.BLUEPRINT, records.CALL_TO_LOCAL_ACTION):
-            documents[data["slug"]] = self.load_outcome(data, None, themes, items)
-
-        self.load_figures(forums, documents)
-        self.load_local_actions(cities, themes, items, documents)
-
-        agreement = records.AGREEMENT
-        record(
-            RelocationAgreement,
-            {
-                "origin": cities[agreement["origin"]],
-                "destination": cities[agreement["destination"]],
-            },
-            {
-                "population_group": RelocationAgreement.PopulationGroup.REFUGEES,
-                "people_pledged": agreement["people_pledged"],
-                "network": network_obj,
-                "status": RelocationAgreement.Status.PENDING_APPROVAL,
-                "reported_state": agreement["state"],
-                "signed_on": agreement["signed_on"],
-                "signed_precision": DatePrecision.DAY,
-                "notes": agreement["notes"],
-                **sourced((agreement["source"], "article")),
-            },
-        )
-
-    def load_frameworks(self):
-        record = self.loader.record
-        items = {}
-        for (
-            code,
-            slug,
-            name,
-            name_es,
-            name_fr,
-            adopted_on,
-            precision,
-            adopted_at,
-            description,
-            source,
-        ) in records.FRAMEWORKS:
-            framework = record(
-                Framework,
-                {"code": code},
-                {
-                    "slug": slug,
-                    "name": name,
-                    "name_es": name_es,
-                    "name_fr": name_fr,
-                    "adopted_on": adopted_on,
-                    "adopted_precision": precision,
-                    "adopted_at": adopted_at,
-                    "description": description,
-                    **sourced(source),
-                },
-            )
-            # The whole framework is an item too, so a commitment can answer it as a
-            # whole; its goals and objectives hang under it.
-            items[code] = record(
-                FrameworkItem,
-                {"code": code},
-                {
-                    "framework": framework,
-                    "parent": None,
-                    "title": name,
-                    "title_es": name_es,
-                    "title_fr": name_fr,
-                    **sourced(source),
-                },
-            )
-
-        def item(framework_code, code, parent, title, title_es, title_fr, source, description=""):
-            items[code] = record(
-                FrameworkItem,
-                {"code": code},
-                {
-                    "framework": items[framework_code].framework,
-                    "parent": parent,
-                    "title": title,
-                    "title_es": title_es,
-                    "title_fr": title_fr,
-                    "description": description,
-                    **sourced(source),
-                },
-            )
-
-        for number, title, title_es, title_fr, official in records.GCM_OBJECTIVES:
-            item(
-                "GCM",
-                f"GCM-{number}",
-                items["GCM"],
-                title,
-                title_es,
-                title_fr,
-                ("gcm", "gcm-short-titles"),
-                description=f"Objective {number}: {official}.",
-            )
-        for number, title, title_es, title_fr in records.GCR_OBJECTIVES:
-            item("GCR", f"GCR-{number}", items["GCR"], title, title_es, title_fr, "gcr")
-        for goal, title, title_es, title_fr in records.SDG_GOALS:
-            item("SDG", f"SDG-{goal}", items["SDG"], title, title_es, title_fr, "sdg")
-        for goal, target, title, title_es, title_fr in records.SDG_TARGETS:
-            item("SDG", f"SDG-{target}", items[f"SDG-{goal}"], title, title_es, title_fr, "sdg")
-        return items
-
-    def load_outcome(self, data, forum, themes, items):
-        return self.loader.record(
-            OutcomeDocument,
-            {"slug": data["slug"]},
-            {
-                "title": data["title"],
-                "kind": data["kind"],
-                "forum": forum,
-                "adopted_on": data["adopted_on"],
-                "adopted_precision": data["precision"],
-                "summary": data["summary"],
-                "language": "en",
-                **sourced(data["source"]),
-            },
-            m2m={
-                "themes": [themes[slug] for slug in data["themes"]],
-                "framework_items": [items[code] for code in data["frameworks"]],
-            },
-        )
-
-    def load_figures(self, forums, documents):
-        for (
-            subject,
-            counted,
-            value,
-            qualifier,
-            to_date,
-            wording,
-            as_of,
-            precision,
-            source,
-        ) in records.FIGURES:
-            kind, slug = subject.split(":")
-            target = (forums if kind == "forum" else documents)[slug]
-            about = {"forum": target} if kind == "forum" else {"outcome_document": target}
-            self.loader.record(
-                FigureClaim,
-                {**about, "counted": counted, "source_url": sourced(source)["source_url"]},
-                {
-                    "value": value,
-                    "qualifier": qualifier,
-                    "to_date": to_date,
-                    "wording": wording,
-                    "as_of": as_of,
-                    "as_of_precision": precision,
-                    **sourced(source),
-                },
-            )
-
-    # Cities' local actions (records/local_actions.toml) ----------------------------
-
-    def load_local_actions(self, cities, themes, items, documents):
-        data = read_local_actions()
-        self.published = data["published"]
-        record = self.loader.record
-        for place in data["city"]:
-            slug = place["slug"]
-            if slug in cities:
-                continue
             cities[slug] = record(
                 City,
                 {"slug": slug},
@@ -410,7 +182,191 @@ class Command(BaseCommand):
                     "source_url": place["source_url"],
                     "source_citation": place["source_citation"],
                 },
+                m2m={"networks": [network_obj]} if member else None,
             )
+
+        organizations = {}
+        for data in shipped["organization"]:
+            organizations[data["slug"]] = record(
+                Organization,
+                {"slug": data["slug"]},
+                {
+                    "name": data["name"],
+                    "kind": data["kind"],
+                    "website": data.get("website", ""),
+                    "description": data["description"],
+                    **self.sourced(data["source"]),
+                },
+            )
+        for data in shipped["steering"]:
+            record(
+                SteeringPartner,
+                {
+                    "organization": organizations[data["organization"]],
+                    "partner": organizations[data["partner"]],
+                },
+                self.sourced(data["source"]),
+            )
+
+        items = self.load_frameworks(shipped)
+
+        forums = {}
+        for data in shipped["forum"]:
+            start, _ = partial_date(data["start"])
+            end, _ = partial_date(data.get("end"))
+            forum = forums[data["slug"]] = record(
+                Forum,
+                {"edition": data["edition"]},
+                {
+                    "slug": data["slug"],
+                    "title": data["title"],
+                    "theme": data.get("theme", ""),
+                    "summary": data["summary"],
+                    "host_city": cities[data["host"]],
+                    "start_date": start,
+                    "end_date": end,
+                    "date_precision": DatePrecision.DAY,
+                    **self.sourced(data["source"]),
+                },
+            )
+            record(
+                ForumParticipation,
+                {"forum": forum, "city": cities[data["host"]]},
+                {"role": ForumParticipation.Role.HOST, **self.sourced(data["source"])},
+            )
+            for partner in data.get("partners", []):
+                record(
+                    ForumPartner,
+                    {
+                        "forum": forum,
+                        "organization": organizations[partner["organization"]],
+                        "role": partner["role"],
+                    },
+                    self.sourced(partner["source"]),
+                )
+
+        documents = {}
+        for data in shipped["outcome"]:
+            adopted, precision = partial_date(data.get("adopted"))
+            documents[data["slug"]] = record(
+                OutcomeDocument,
+                {"slug": data["slug"]},
+                {
+                    "title": data["title"],
+                    "kind": data["kind"],
+                    "forum": forums[data["forum"]] if "forum" in data else None,
+                    "adopted_on": adopted,
+                    "adopted_precision": precision,
+                    "summary": data["summary"],
+                    "language": "en",
+                    **self.sourced(data["source"]),
+                },
+                m2m={
+                    "themes": [themes[slug] for slug in data["themes"]],
+                    "framework_items": [items[code] for code in data.get("frameworks", [])],
+                },
+            )
+
+        for data in shipped["figure"]:
+            about = (
+                {"forum": forums[data["forum"]]}
+                if "forum" in data
+                else {"outcome_document": documents[data["outcome"]]}
+            )
+            source = self.sourced(data["source"])
+            as_of, precision = partial_date(data.get("as_of"))
+            record(
+                FigureClaim,
+                {**about, "counted": data["counted"], "source_url": source["source_url"]},
+                {
+                    "value": data["value"],
+                    "qualifier": data["qualifier"],
+                    "to_date": data.get("to_date", False),
+                    "wording": data["wording"],
+                    "as_of": as_of,
+                    "as_of_precision": precision,
+                    **source,
+                },
+            )
+
+        self.load_local_actions(local, cities, themes, items, documents)
+
+        agreement = shipped["agreement"]
+        signed, precision = partial_date(agreement["signed"])
+        record(
+            RelocationAgreement,
+            {
+                "origin": cities[agreement["origin"]],
+                "destination": cities[agreement["destination"]],
+            },
+            {
+                "population_group": RelocationAgreement.PopulationGroup.REFUGEES,
+                "people_pledged": agreement["people_pledged"],
+                "network": network_obj,
+                "status": RelocationAgreement.Status.PENDING_APPROVAL,
+                "reported_state": agreement["state"],
+                "signed_on": signed,
+                "signed_precision": precision,
+                "notes": agreement["notes"],
+                **self.sourced(agreement["source"]),
+            },
+        )
+
+    def load_frameworks(self, shipped):
+        record = self.loader.record
+        items = {}
+        for data in shipped["framework"]:
+            adopted, precision = partial_date(data["adopted"])
+            framework = record(
+                Framework,
+                {"code": data["code"]},
+                {
+                    "slug": data["slug"],
+                    "name": data["name"],
+                    "name_es": data["name_es"],
+                    "name_fr": data["name_fr"],
+                    "adopted_on": adopted,
+                    "adopted_precision": precision,
+                    "adopted_at": data.get("adopted_at", ""),
+                    "description": data["description"],
+                    **self.sourced(data["source"]),
+                },
+            )
+            # The whole framework is an item too, so a commitment can answer it as a
+            # whole; its goals and objectives hang under it.
+            items[data["code"]] = record(
+                FrameworkItem,
+                {"code": data["code"]},
+                {
+                    "framework": framework,
+                    "parent": None,
+                    "title": data["name"],
+                    "title_es": data["name_es"],
+                    "title_fr": data["name_fr"],
+                    **self.sourced(data["source"]),
+                },
+            )
+        for data in shipped["framework_item"]:
+            parent = items[data["parent"]]
+            items[data["code"]] = record(
+                FrameworkItem,
+                {"code": data["code"]},
+                {
+                    "framework": parent.framework,
+                    "parent": parent,
+                    "title": data["title"],
+                    "title_es": data["title_es"],
+                    "title_fr": data["title_fr"],
+                    "description": data.get("description", ""),
+                    **self.sourced(data["source"]),
+                },
+            )
+        return items
+
+    # Cities' local actions (records/local_actions.toml) ----------------------------
+
+    def load_local_actions(self, data, cities, themes, items, documents):
+        self.published = data["published"]
         loaded = {}
         for entry in data["item"]:
             city = cities[entry["city"]]
@@ -525,9 +481,13 @@ INITIATIVES = {
 }  # any other publisher: Commitment.Initiative.OTHER
 
 
-def read_local_actions(path=LOCAL_ACTIONS):
+def read_record(path):
     with open(path, "rb") as file:
-        data = tomllib.load(file)
+        return tomllib.load(file)
+
+
+def read_local_actions(path=LOCAL_ACTIONS):
+    data = read_record(path)
     # The day the secretariat published the file's records on the site.
     data["published"] = datetime.datetime.combine(
         data["published"], datetime.time(0), tzinfo=datetime.UTC
