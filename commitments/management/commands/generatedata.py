@@ -18,9 +18,7 @@ import random
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from cities.models import City, Network
@@ -76,26 +74,6 @@ SUBJECTS = [
     "crisis preparedness plans",
 ]
 CURRENCIES = ["EUR", "USD", "PHP", "BRL", "KES"]
-COMMITMENT_COLUMNS = [
-    "id",
-    "city",
-    "outcome_document",
-    "title",
-    "description",
-    "status",
-    "start_date",
-    "target_date",
-    "progress",
-    "resources_needed",
-    "resources_secured",
-    "currency",
-    "publication_state",
-    "review_comment",
-    "submitted_at",
-    "published_at",
-    "source_citation",
-]
-PROGRESS_UPDATE_COLUMNS = ["commitment", "date", "text", "percent", "reported_by_city", "verified"]
 
 
 def _weighted(rng, mix, k):
@@ -142,8 +120,7 @@ class Command(BaseCommand):
         self.rng = random.Random(options["seed"])
         self.batch_size = options["batch_size"]
         self.today = timezone.localdate()
-        self.now_value = timezone.now()
-        self.now = connection.ops.adapt_datetimefield_value(self.now_value)
+        self.now = timezone.now()
         self.counts = {}
         started = timezone.now()
         with transaction.atomic():
@@ -276,78 +253,21 @@ class Command(BaseCommand):
         )
 
     # Commitments --------------------------------------------------------------
-    #
-    # The large tables go in with COPY (PostgreSQL) or executemany (SQLite) of values
-    # prepared once: Django's bulk_create compiles every value of every row, which
-    # alone would take most of the two minutes for 100,000 commitments and their
-    # updates. Commitments get their ids here, so that their updates and themes can
-    # point at them without reading them back.
-
-    def insert_rows(self, model, names, rows):
-        """INSERT ``rows`` (tuples of database-ready values for ``names``) into ``model``.
-
-        Every other concrete field gets its default (auto_now fields: now), so a field
-        added to the model later cannot be left out by mistake.
-        """
-        if not rows:
-            return
-        opts = model._meta
-        given = [opts.get_field(name) for name in names]
-        constants = {}
-        for field in opts.concrete_fields:
-            if field in given or field.primary_key:
-                continue
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value = self.now_value
-            else:
-                value = field.get_default()
-            constants[field] = field.get_db_prep_save(value, connection)
-        quote = connection.ops.quote_name
-        columns = [quote(f.column) for f in [*given, *constants]]
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from the model)
-            quote(opts.db_table), ", ".join(columns), ", ".join(["%s"] * len(columns))
-        )
-        tail = tuple(constants.values())
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: one statement for all rows, instead of one INSERT per row.
-                copy_sql = "COPY {} ({}) FROM STDIN".format(  # noqa: S608 (names from the model)
-                    quote(opts.db_table), ", ".join(columns)
-                )
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row + tail)
-            else:
-                for start in range(0, len(rows), self.batch_size):
-                    batch = rows[start : start + self.batch_size]
-                    cursor.executemany(sql, [row + tail for row in batch])
-        key = opts.verbose_name_plural
-        self.counts[key] = self.counts.get(key, 0) + len(rows)
 
     def commitments(self, count, updates_each):
-        self.next_commitment_id = (Commitment.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         for _start, size in _batches(count, self.batch_size):
             commitments = self.commitment_batch(size)
-            self.insert_rows(Commitment, COMMITMENT_COLUMNS, [row[:-1] for row in commitments])
+            self.bulk(Commitment, commitments)
             self.commitment_links(commitments)
             self.progress_updates(commitments, updates_each)
-        if count:
-            # The ids were given explicitly: move the id sequence past them.
-            statements = connection.ops.sequence_reset_sql(no_style(), [Commitment])
-            with connection.cursor() as cursor:
-                for statement in statements:
-                    cursor.execute(statement)
 
     def commitment_batch(self, size):
-        """Rows in the order of COMMITMENT_COLUMNS."""
         rng = self.rng
-        date = connection.ops.adapt_datefield_value
         states = _weighted(rng, PUBLICATION_MIX, size)
         statuses = _weighted(rng, STATUS_MIX, size)
         batch = []
         for state, status in zip(states, statuses, strict=True):
             start = self.random_date(datetime.date(2014, 6, 1), self.today)
-            target = start + datetime.timedelta(days=rng.randint(180, 2_500))
             if status == Commitment.Status.ACHIEVED:
                 progress = 100
             elif status == Commitment.Status.PLANNED:
@@ -357,92 +277,106 @@ class Command(BaseCommand):
             else:
                 progress = rng.randint(5, 95)
             needed = Decimal(rng.randint(10, 5_000) * 1_000) if rng.random() < 0.6 else None
-            secured = needed * rng.randint(0, 100) / 100 if needed else None
             batch.append(
-                (
-                    self.next_commitment_id,
-                    rng.choice(self.city_ids),
-                    rng.choice(self.outcome_ids) if rng.random() < 0.6 else None,
-                    f"Synthetic commitment: {rng.choice(ACTIONS)} {rng.choice(SUBJECTS)}",
-                    MARKER,
-                    status,
-                    date(start),
-                    date(target),
-                    progress,
-                    needed,
-                    secured,
-                    rng.choice(CURRENCIES) if needed else "",
-                    state,
-                    "Synthetic: please add an evidence link."
+                Commitment(
+                    city_id=rng.choice(self.city_ids),
+                    outcome_document_id=rng.choice(self.outcome_ids)
+                    if rng.random() < 0.6
+                    else None,
+                    title=f"Synthetic commitment: {rng.choice(ACTIONS)} {rng.choice(SUBJECTS)}",
+                    description=MARKER,
+                    status=status,
+                    start_date=start,
+                    target_date=start + datetime.timedelta(days=rng.randint(180, 2_500)),
+                    progress=progress,
+                    resources_needed=needed,
+                    resources_secured=needed * rng.randint(0, 100) / 100 if needed else None,
+                    currency=rng.choice(CURRENCIES) if needed else "",
+                    publication_state=state,
+                    review_comment="Synthetic: please add an evidence link."
                     if state == Commitment.PublicationState.RETURNED
                     else "",
-                    self.now if state != Commitment.PublicationState.DRAFT else None,
-                    self.now if state == Commitment.PublicationState.PUBLISHED else None,
-                    MARKER,
-                    # Not a database value: read by the updates below, cut before insert.
-                    start,
+                    submitted_at=self.now if state != Commitment.PublicationState.DRAFT else None,
+                    published_at=self.now
+                    if state == Commitment.PublicationState.PUBLISHED
+                    else None,
+                    source_citation=MARKER,
                 )
             )
-            self.next_commitment_id += 1
         return batch
 
     def commitment_links(self, commitments):
         rng = self.rng
         themes = Commitment.themes.through
-        rows = []
-        for row in commitments:
-            k = min(len(self.theme_ids), rng.randint(1, 3))
-            rows.extend((row[0], theme_id) for theme_id in rng.sample(self.theme_ids, k=k))
-        self.insert_rows(themes, ["commitment", "theme"], rows)
-        # One in twenty is a joint commitment, with one or two partner cities.
-        rows = []
-        for row in commitments:
-            if rng.random() < 0.05:
-                others = [c for c in rng.sample(self.city_ids, k=3) if c != row[1]]
-                rows.extend(
-                    (row[0], city_id, "Synthetic partner.", MARKER)
-                    for city_id in others[: rng.randint(1, 2)]
+        self.bulk(
+            themes,
+            [
+                themes(commitment_id=commitment.pk, theme_id=theme_id)
+                for commitment in commitments
+                for theme_id in rng.sample(
+                    self.theme_ids, k=min(len(self.theme_ids), rng.randint(1, 3))
                 )
-        partner_columns = ["commitment", "city", "role", "source_citation"]
-        self.insert_rows(CommitmentPartner, partner_columns, rows)
+            ],
+        )
+        # One in twenty is a joint commitment, with one or two partner cities.
+        partners = []
+        for commitment in commitments:
+            if rng.random() < 0.05:
+                others = [c for c in rng.sample(self.city_ids, k=3) if c != commitment.city_id]
+                partners += [
+                    CommitmentPartner(
+                        commitment=commitment,
+                        city_id=city_id,
+                        role="Synthetic partner.",
+                        source_citation=MARKER,
+                    )
+                    for city_id in others[: rng.randint(1, 2)]
+                ]
+        self.bulk(CommitmentPartner, partners)
         if not self.framework_item_ids:
             return
         items = Commitment.framework_items.through
-        rows = []
-        for row in commitments:
-            k = min(len(self.framework_item_ids), rng.randint(0, 2))
-            rows.extend((row[0], item_id) for item_id in rng.sample(self.framework_item_ids, k=k))
-        self.insert_rows(items, ["commitment", "frameworkitem"], rows)
+        self.bulk(
+            items,
+            [
+                items(commitment_id=commitment.pk, frameworkitem_id=item_id)
+                for commitment in commitments
+                for item_id in rng.sample(
+                    self.framework_item_ids, k=min(len(self.framework_item_ids), rng.randint(0, 2))
+                )
+            ],
+        )
 
     def progress_updates(self, commitments, updates_each):
         """Dated after the start and never in the future; the last one is the progress."""
         if not updates_each:
             return
         rng = self.rng
-        date = connection.ops.adapt_datefield_value
-        rows = []
-        for row in commitments:
-            commitment_id, progress, start = row[0], row[8], row[-1]
-            dates = sorted(self.random_date(start, self.today) for _ in range(updates_each))
+        updates = []
+        for commitment in commitments:
+            progress = commitment.progress
+            days = sorted(
+                self.random_date(commitment.start_date, self.today) for _ in range(updates_each)
+            )
             if progress is None:  # reports without a share done
                 percents = [None] * updates_each
             else:
                 percents = sorted(rng.randint(0, progress) for _ in range(updates_each - 1))
                 percents.append(progress)
-            for day, percent in zip(dates, percents, strict=True):
-                rows.append(
-                    (
-                        commitment_id,
-                        date(day),
-                        "Synthetic progress report: "
-                        + ("" if percent is None else f"{percent}% done. ")
-                        + MARKER,
-                        percent,
-                        rng.random() < 0.85,
-                        rng.random() < 0.3,
-                    )
+            updates += [
+                ProgressUpdate(
+                    commitment=commitment,
+                    date=day,
+                    text="Synthetic progress report: "
+                    + ("" if percent is None else f"{percent}% done. ")
+                    + MARKER,
+                    percent=percent,
+                    reported_by_city=rng.random() < 0.85,
+                    verified=rng.random() < 0.3,
                 )
-        self.insert_rows(ProgressUpdate, PROGRESS_UPDATE_COLUMNS, rows)
+                for day, percent in zip(days, percents, strict=True)
+            ]
+        self.bulk(ProgressUpdate, updates)
 
     # Relocation agreements ------------------------------------------------------
 
@@ -516,7 +450,7 @@ class Command(BaseCommand):
                         reported_by_city_id=rng.choice(
                             [agreement.origin_id, agreement.destination_id]
                         ),
-                        confirmed_at=None if awaiting else self.now_value,
+                        confirmed_at=None if awaiting else self.now,
                     )
                 )
         self.bulk(Transfer, rows)
