@@ -9,30 +9,16 @@ values (one query of values, URLs from a template); any change to them is a chan
 the contract, not of the code.
 """
 
-import csv
 import datetime
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
-from hypothesis import given
-from hypothesis import strategies as st
 
 from cities.models import Network
 from commitments.models import Commitment, ProgressUpdate, RelocationAgreement, Transfer
-from core.downloads import (
-    _CSV_FORMATS,
-    _JSON_FORMATS,
-    _NEEDS_QUOTE,
-    _csv_cell,
-    _csv_lines_of,
-    _csv_quoted,
-    _may_need_quote,
-)
 from forums.models import Endorsement, Framework, FrameworkItem, GoodPractice, Replication
 from tests import builders
 
@@ -188,63 +174,3 @@ def test_every_download_keeps_its_bytes(client, awkward, url):
     expected = "".join(EXPECTED[url]).replace("{today}", today)
 
     assert _download(client, url) == expected
-
-
-# The writers take shortcuts (a column at a time, a quick test before csv_safe's
-# regular expression); these check them against what they stand for.
-
-# Text rich in what matters: separators, formula characters, quotes, line breaks.
-AWKWARD_TEXT = st.text(alphabet=st.sampled_from(list(",;\t|\r\n \"'=+-@aZ9é\\%")), max_size=12)
-
-
-@given(st.lists(AWKWARD_TEXT, min_size=1, max_size=6))
-def test_the_quick_formula_test_misses_no_cell_that_csv_safe_changes(cells):
-    for cell in cells:
-        if _NEEDS_QUOTE.search(cell):
-            assert _may_need_quote(cell)
-    safe = _CSV_FORMATS["text"](cells)
-    assert safe == [_NEEDS_QUOTE.sub(r"\1'", cell) for cell in cells]
-
-
-@given(st.lists(st.lists(AWKWARD_TEXT, min_size=3, max_size=3), min_size=1, max_size=5))
-def test_csv_lines_are_what_csv_writer_writes(rows):
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    columns = [_csv_quoted(list(column)) for column in zip(*rows, strict=True)]
-
-    assert _csv_lines_of(columns) == out.getvalue()
-
-
-MOMENTS = st.datetimes(
-    min_value=datetime.datetime(1, 1, 1),
-    timezones=st.sampled_from([None, UTC, datetime.timezone(datetime.timedelta(hours=-3))]),
-)
-VALUES_OF_KIND = {
-    "plain": st.none() | st.integers() | st.floats() | st.decimals(allow_nan=False),
-    "text": st.none() | st.text(),
-    "bool": st.none() | st.booleans(),
-    "date": st.none() | st.dates() | MOMENTS,
-    "list of text": st.lists(st.text(), max_size=3),
-    "list of numbers": st.lists(st.integers(), max_size=3),
-    "any": st.none() | st.text() | st.integers() | st.booleans() | st.dates(),
-}
-
-
-@pytest.mark.parametrize("kind", list(VALUES_OF_KIND))
-@given(data=st.data())
-def test_json_values_are_what_json_dumps_writes(kind, data):
-    values = data.draw(st.lists(VALUES_OF_KIND[kind], min_size=1, max_size=5))
-    expected = [json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False) for value in values]
-
-    assert _JSON_FORMATS[kind](values) == expected
-
-
-@pytest.mark.parametrize("kind", list(VALUES_OF_KIND))
-@given(data=st.data())
-def test_csv_cells_are_what_the_cell_writer_gives(kind, data):
-    values = data.draw(st.lists(VALUES_OF_KIND[kind], min_size=1, max_size=5))
-    out = io.StringIO()
-    csv.writer(out).writerow([_csv_cell(value) for value in values])
-    expected = out.getvalue()
-
-    assert _csv_lines_of([_csv_quoted([cell]) for cell in _CSV_FORMATS[kind](values)]) == expected
