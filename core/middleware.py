@@ -1,4 +1,3 @@
-import gzip
 import hashlib
 import logging
 import re
@@ -118,14 +117,15 @@ class PageCacheMiddleware:
     While the database cannot be reached, a page still kept is a hit, and any other
     request gets the 503 page, in the site's layout and the visitor's language, instead
     of a 500. The rest is nginx's (deploy/nginx/mayoralforum.conf): it answers that 503
-    with its own last copy of the page (``proxy_cache_use_stale``), and sends the app
-    one request per missing page however many readers miss it (``proxy_cache_lock``).
+    with its own last copy of the page (``proxy_cache_use_stale``), sends the app one
+    request per missing page however many readers miss it (``proxy_cache_lock``), and
+    compresses what it sends (``gzip``).
 
     It sits outside the session, CSRF, auth and messages middleware, so that it sees
     every cookie they set, and inside PublicCacheMiddleware, which adds the HTTP
     caching headers to what it answers and turns a matching revalidation into a 304. A
-    page is kept with its ETag, taken from the page as rendered, so a hit, plain or
-    compressed, revalidates with the ETag its miss went out with.
+    page is kept with its ETag, taken from the page as rendered, so a hit revalidates
+    with the ETag its miss went out with.
     """
 
     # The API is rate-limited per client (api.throttling): an answer from here would
@@ -146,22 +146,21 @@ class PageCacheMiddleware:
             # Without the cache there is nothing to serve from: the view answers.
             logger.warning("Page cache unreachable (data version)", exc_info=True)
             return self.get_response(request)
-        key = f"page:{version}:{self._key(request)}"
+        # "kept": what a page is kept as changed (its body and headers, no compressed
+        # copy), so no copy kept under the old "page" keys is read as one.
+        key = f"kept:{version}:{self._key(request)}"
         entry = _cache_get(key)
         if entry is not None:
             return self._answer(entry, request)
         response = self.get_response(request)
         if self._may_store(request, response):
             # The ETag is taken here, from the page as rendered, and kept with it: a hit
-            # then answers with the ETag the miss had. Left for PublicCacheMiddleware to
-            # take from the bytes sent, a hit sent compressed had another one, and the
-            # browser that revalidated with the miss's ETag got the whole page again
-            # (issue 26).
+            # then answers with the ETag the miss had (issue 26).
             if not response.has_header("ETag"):
                 set_response_etag(response)
-            _cache_set(key, _entry(response), settings.PAGE_CACHE_SECONDS)
+            headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+            _cache_set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response[self.HEADER] = "miss"
-            patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
     def process_exception(self, request, exception):
@@ -205,36 +204,13 @@ class PageCacheMiddleware:
         return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()
 
     def _answer(self, entry, request):
-        content, headers, compressed = entry
-        gzipped = compressed is not None and ACCEPTS_GZIP.search(
-            request.META.get("HTTP_ACCEPT_ENCODING", "")
-        )
-        if gzipped:
-            response = HttpResponse(compressed)
-        else:
-            response = HttpResponse(gzip.decompress(compressed) if content is None else content)
+        content, headers = entry
+        response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
-        if gzipped:
-            response["Content-Encoding"] = "gzip"
-            # As Django's GZipMiddleware does: the compressed bytes are not the bytes
-            # the strong ETag was taken from, so it goes out weak. If-None-Match
-            # compares weakly, so either form of it revalidates the page.
-            etag = response.get("ETag", "")
-            if etag.startswith('"'):
-                response["ETag"] = f"W/{etag}"
-        response["Content-Length"] = str(len(response.content))
-        patch_vary_headers(response, ("Accept-Encoding",))
+        response["Content-Length"] = str(len(content))
         response[self.HEADER] = "hit"
         return response
-
-
-# A kept page is compressed once, when it is kept, and sent compressed to every client
-# that accepts it (every browser): the home page's 390 KB go out as about a tenth, and
-# no request spends time compressing. Public pages only, with no token or personal
-# data in them, so compression reveals nothing (BREACH needs a secret in the page).
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-COMPRESS_FROM_BYTES = 1024
 
 
 # Parameters a shared link carries that no page reads (campaign and click trackers).
@@ -252,16 +228,6 @@ def _normalized_query(request):
         for value in values
     )
     return urlencode(pairs)
-
-
-def _entry(response):
-    """What is kept of a page: its body (None when compressed: clients that do not
-    accept gzip, rare, get it decompressed), its headers, and its compressed body (None
-    for a small page). A tenth of the bytes to read from the cache on each hit."""
-    headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-    if len(response.content) < COMPRESS_FROM_BYTES:
-        return (response.content, headers, None)
-    return (None, headers, gzip.compress(response.content, compresslevel=6, mtime=0))
 
 
 def service_unavailable(request):
