@@ -17,7 +17,7 @@ router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("themes", views.ThemeViewSet, basename="theme")
 
 urlpatterns = [
-    path("", views.ApiRootView.as_view(), name="root"),
+    path("", views.ApiRootView.as_view(registry=router.registry), name="root"),
     *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),

@@ -10,8 +10,7 @@ related rows fetched in a fixed number of queries whatever the page holds.
 import math
 import re
 
-from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch
 from django.http import JsonResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +31,7 @@ from cities.views import CITIES
 from commitments.coverage import framework_coverage
 from commitments.models import Commitment, ProgressUpdate, Transfer
 from commitments.views import COMMITMENTS, RELOCATIONS
+from core.counts import subquery_count
 from core.listing import Listing
 from forums.models import (
     Clause,
@@ -173,19 +173,13 @@ class ApiRootView(ApiViewMixin, generics.GenericAPIView):
     serializer_class = serializers.ApiRootSerializer
     pagination_class = None
 
+    # The router's (prefix, viewset, basename) of each list, given by the URLconf.
+    registry = ()
+
     def get(self, request):
         links = {
-            name: reverse(f"api:{basename}-list", request=request)
-            for name, basename in [
-                ("cities", "city"),
-                ("forums", "forum"),
-                ("outcomes", "outcome"),
-                ("commitments", "commitment"),
-                ("relocations", "relocation"),
-                ("practices", "practice"),
-                ("frameworks", "framework"),
-                ("themes", "theme"),
-            ]
+            prefix: reverse(f"api:{basename}-list", request=request)
+            for prefix, _viewset, basename in self.registry
         }
         links["schema"] = reverse("api:schema", request=request)
         links["docs"] = reverse("api:docs", request=request)
@@ -466,15 +460,9 @@ class ThemeViewSet(PublicViewSet):
     lookup_value_regex = SLUG
 
     def get_queryset(self):
-        outcomes = (
-            OutcomeDocument.objects.filter(themes=OuterRef("pk"))
-            .order_by()
-            .annotate(n=Func("pk", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"))
-            .values("n")
-        )
         return Theme.objects.annotate(
             commitments_count=Commitment.objects.published_count_per("themes"),
-            outcomes_count=Coalesce(Subquery(outcomes, output_field=IntegerField()), 0),
+            outcomes_count=subquery_count(OutcomeDocument.objects.all(), "themes", distinct=True),
         ).order_by("name", "slug")
 
 

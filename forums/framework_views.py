@@ -5,17 +5,8 @@ would cite. Both are lists like the others: filters, sort, downloads."""
 import dataclasses
 from collections import defaultdict
 
-from django.db.models import (
-    Count,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Window,
-)
-from django.db.models.functions import Coalesce, Length, RowNumber
+from django.db.models import F, Q, Window
+from django.db.models.functions import Length, RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +19,7 @@ from commitments.coverage import (
 )
 from commitments.coverage import with_breakdown as with_region_and_status_counts
 from commitments.models import Commitment
+from core.counts import subquery_count
 from core.dates import iso_partial_date
 from core.listing import Column, Facet, Listing, Sort, browse
 from core.listviews import list_page
@@ -39,33 +31,14 @@ from .models import Framework, FrameworkItem
 COMMITMENTS_PER_ITEM = 10
 
 
-def _count_items(*, answered=False):
-    items = with_answers(FrameworkItem.objects.filter(framework=OuterRef("pk")))
-    if answered:
-        items = items.filter(commitment_count__gt=0)
-    counted = items.order_by().values("framework").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _count_commitments():
-    counted = (
-        published_answers()
-        .filter(frameworkitem__framework=OuterRef("pk"))
-        .order_by()
-        .values("frameworkitem__framework")
-        .annotate(
-            n=Func("commitment", function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
-        )
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def public_frameworks():
+    items = with_answers(FrameworkItem.objects.all())
     return Framework.objects.annotate(
-        item_count=_count_items(),
-        answered_item_count=_count_items(answered=True),
-        commitment_count=_count_commitments(),
+        item_count=subquery_count(items, "framework"),
+        answered_item_count=subquery_count(items.filter(commitment_count__gt=0), "framework"),
+        commitment_count=subquery_count(
+            published_answers(), "frameworkitem__framework", "commitment", distinct=True
+        ),
     )
 
 
