@@ -6,16 +6,15 @@ from typing import Any
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from commitments.models import Commitment, RelocationAgreement
 from commitments.views import COMMITMENTS
 from core.listing import counts_by
 from core.search import SearchForm, by_relevance, text_search
-from forums.models import Forum, GoodPractice, OutcomeDocument
+from forums.models import Forum, OutcomeDocument
 from pages import charts
-from pages.feeds import public_progress_updates
+from pages.feeds import FOLLOWED, LIST_URLS, public_progress_updates
 
 RECENT_UPDATES = 8
 RECENT_COMMITMENTS = 5
@@ -74,35 +73,10 @@ class SearchGroup:
         return rows, total
 
 
-SEARCH_GROUPS = (
-    SearchGroup("cities", _("Cities"), "cities:list", lambda: City.objects.all()),
-    SearchGroup(
-        "forums", _("Forums"), "forums:list", lambda: Forum.objects.select_related("host_city")
-    ),
-    SearchGroup(
-        "outcomes",
-        _("Outcome documents"),
-        "outcomes:list",
-        lambda: OutcomeDocument.objects.select_related("forum"),
-    ),
-    SearchGroup(
-        "commitments",
-        _("Commitments"),
-        "commitments:list",
-        lambda: Commitment.objects.published().select_related("city"),
-    ),
-    SearchGroup(
-        "relocations",
-        _("Relocation agreements"),
-        "commitments:relocation-list",
-        lambda: RelocationAgreement.objects.select_related("origin", "destination"),
-    ),
-    SearchGroup(
-        "practices",
-        _("Good practices"),
-        "practices:list",
-        lambda: GoodPractice.objects.select_related("city"),
-    ),
+# Each list the site has, in its order: its rows, title and page are the list's own.
+SEARCH_GROUPS = tuple(
+    SearchGroup(listing.name, listing.title, LIST_URLS[listing.name], listing.base_queryset)
+    for listing in FOLLOWED.values()
 )
 
 
