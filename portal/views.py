@@ -5,7 +5,6 @@ decides who may see what), so another city's record is simply not found: 404, an
 nothing is changed.
 """
 
-import copy
 from functools import wraps
 
 from django.contrib import messages
@@ -282,9 +281,6 @@ def commitment_create(request):
 def commitment_edit(request, pk):
     commitment = _get_commitment(request, pk)
     states = Commitment.PublicationState
-    if commitment.publication_state == states.PUBLISHED:
-        return _edit_published(request, commitment)
-
     context = {"commitment": commitment, "updates": commitment.updates.all()[:20]}
     if commitment.publication_state == states.SUBMITTED:
         if is_curator(request.user):
@@ -300,18 +296,31 @@ def commitment_edit(request, pk):
             return redirect("portal:commitment-edit", pk=commitment.pk)
         return render(request, "portal/commitment_form.html", {**context, "form": None})
 
-    # The form edits a copy: the page around it shows the record as saved.
+    # The form edits a copy: the version as proposed so far (approved values with the
+    # pending ones over them), so that saving again replaces a published commitment's
+    # proposal as a whole. The page around it shows the record as saved.
     form = CommitmentForm(
-        request.POST if request.method == "POST" else None, instance=copy.copy(commitment)
+        request.POST if request.method == "POST" else None,
+        instance=services.proposed_version(commitment),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            _edit(request, commitment, form)
+            saved = _edit(request, commitment, form)
         except EditConflict:
             commitment.refresh_from_db()  # the form now says what changed
         else:
-            messages.success(request, _("Your changes are saved."))
+            if saved.pending_changes:
+                messages.success(
+                    request,
+                    _("Your changes are waiting for review. The public page keeps the "
+                      "approved version until a curator accepts them."),
+                )  # fmt: skip
+            else:
+                messages.success(request, _("Your changes are saved."))
             return redirect("portal:commitment-edit", pk=commitment.pk)
+    if commitment.publication_state == states.PUBLISHED:
+        context["pending_items"] = review.pending_diff(commitment)
+        context["is_curator"] = is_curator(request.user)
     return render(request, "portal/commitment_form.html", {**context, "form": form})
 
 
@@ -328,43 +337,6 @@ def _edit(request, commitment, form):
     except EditConflict:
         form.show_conflict()
         raise
-
-
-def _edit_published(request, commitment):
-    """The public keeps the approved version; reviewed fields become a proposal."""
-    updates = commitment.updates.all()[:20]
-    # The form shows the version as proposed so far, so that saving again replaces the
-    # proposal as a whole. The page itself keeps showing the approved version.
-    form = CommitmentForm(
-        request.POST if request.method == "POST" else None,
-        instance=services.proposed_version(commitment),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            approved = _edit(request, commitment, form)
-        except EditConflict:
-            commitment.refresh_from_db()
-        else:
-            if approved.pending_changes:
-                messages.success(
-                    request,
-                    _("Your changes are waiting for review. The public page keeps the "
-                      "approved version until a curator accepts them."),
-                )  # fmt: skip
-            else:
-                messages.success(request, _("Your changes are saved."))
-            return redirect("portal:commitment-edit", pk=commitment.pk)
-    return render(
-        request,
-        "portal/commitment_form.html",
-        {
-            "form": form,
-            "commitment": commitment,
-            "pending_items": review.pending_diff(commitment),
-            "updates": updates,
-            "is_curator": is_curator(request.user),
-        },
-    )
 
 
 @login_required
