@@ -156,9 +156,7 @@ class CommitmentAdmin(CuratedImportExportMixin, CuratedAdmin):
     actions = ["publish_selected", "return_selected", "accept_changes", "reject_changes"]
 
     def get_queryset(self, request):
-        queryset = Commitment.objects.for_user(request.user)
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
+        return super().get_queryset(request).for_user(request.user)
 
     def has_review_permission(self, request):
         return self.has_change_permission(request)
@@ -471,13 +469,8 @@ class RelocationAgreementAdmin(CuratedAdmin):
     inlines = [TransferInline]
 
     def get_queryset(self, request):
-        queryset = (
-            RelocationAgreement.objects.for_user(request.user)
-            .select_related("origin", "destination")
-            .with_totals()
-        )
-        ordering = self.get_ordering(request)
-        return queryset.order_by(*ordering) if ordering else queryset
+        queryset = super().get_queryset(request).for_user(request.user)
+        return queryset.select_related("origin", "destination").with_totals()
 
     @admin.display(description=_("relocated"), ordering="relocated")
     def relocated(self, obj):

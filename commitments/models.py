@@ -811,42 +811,17 @@ class RelocationAgreement(SourcedModel, TimestampedModel, VersionedModel):
     def awaiting_confirmation(self) -> list[dict[str, Any]]:
         """Who reported the people awaiting confirmation, and who must confirm them:
         a list of {"people", "reported_by", "to_confirm"} (city names; the secretariat's
-        transfers wait for both cities). Reads the prefetched transfers if there are."""
-        if hasattr(self, "awaiting_by_origin"):
-            by = {
-                "origin": self.awaiting_by_origin,
-                # Annotated with awaiting_by_origin by with_totals().
-                "destination": self.awaiting_by_destination,  # type: ignore[attr-defined]
-                "secretariat": self.awaiting_by_secretariat,  # type: ignore[attr-defined]
-            }
-        else:
-            by = {"origin": 0, "destination": 0, "secretariat": 0}
-            for transfer in self.transfers.all():
-                if transfer.counts_as_relocated:
-                    continue
-                if transfer.reported_by_city_id == self.origin_id:
-                    by["origin"] += transfer.people
-                elif transfer.reported_by_city_id == self.destination_id:
-                    by["destination"] += transfer.people
-                else:
-                    by["secretariat"] += transfer.people
-        rows = []
-        if by["origin"]:
-            rows.append(
-                {
-                    "people": by["origin"],
-                    "reported_by": self.origin,
-                    "to_confirm": self.destination,
-                }
-            )
-        if by["destination"]:
-            rows.append(
-                {"people": by["destination"], "reported_by": self.destination,
-                 "to_confirm": self.origin}
-            )  # fmt: skip
-        if by["secretariat"]:
-            rows.append({"people": by["secretariat"], "reported_by": None, "to_confirm": None})
-        return rows
+        transfers wait for both cities), from the figures ``with_totals()`` annotates."""
+        rows = [
+            (self.awaiting_by_origin, self.origin, self.destination),  # type: ignore[attr-defined]
+            (self.awaiting_by_destination, self.destination, self.origin),  # type: ignore[attr-defined]
+            (self.awaiting_by_secretariat, None, None),  # type: ignore[attr-defined]
+        ]
+        return [
+            {"people": people, "reported_by": reported_by, "to_confirm": to_confirm}
+            for people, reported_by, to_confirm in rows
+            if people
+        ]
 
     def clean(self) -> None:
         super().clean()

@@ -129,20 +129,29 @@ class ParentCachedInlineFormSet(forms.BaseInlineFormSet):
         return form
 
 
-class CuratedInlineMixin:
-    formset: type[forms.BaseInlineFormSet] = ParentCachedInlineFormSet
-    form: type[forms.ModelForm] = CuratedForm
-    extra = 0
-    show_change_link = False
+class CuratedFieldsMixin:
+    """The fields of every curated admin and inline: workflow fields read-only, links
+    assumed https://, foreign keys through the autocomplete that labels from the row."""
 
     def get_readonly_fields(self, request, obj=None):
         return _with_workflow_fields(self.model, super().get_readonly_fields(request, obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownChoiceAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return super().formfield_for_dbfield(db_field, request, **assume_https(db_field, kwargs))
+
+
+class CuratedInlineMixin(CuratedFieldsMixin):
+    formset: type[forms.BaseInlineFormSet] = ParentCachedInlineFormSet
+    form: type[forms.ModelForm] = CuratedForm
+    extra = 0
+    show_change_link = False
 
 
 class CuratedTabularInline(CuratedInlineMixin, admin.TabularInline):
@@ -153,15 +162,7 @@ class CuratedStackedInline(CuratedInlineMixin, admin.StackedInline):
     pass
 
 
-def _formfield_for_foreignkey(model_admin, parent, db_field, request, **kwargs):
-    if "widget" not in kwargs and db_field.name in model_admin.get_autocomplete_fields(request):
-        kwargs["widget"] = KnownChoiceAutocompleteSelect(
-            db_field, model_admin.admin_site, using=kwargs.get("using")
-        )
-    return parent.formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class CuratedAdmin(SimpleHistoryAdmin):
+class CuratedAdmin(CuratedFieldsMixin, SimpleHistoryAdmin):
     """Base of every admin of the curated records."""
 
     form = CuratedForm
@@ -178,16 +179,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
             )
             self.readonly_fields = (*self.readonly_fields, "version")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return _formfield_for_foreignkey(self, super(), db_field, request, **kwargs)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return super().formfield_for_dbfield(db_field, request, **assume_https(db_field, kwargs))
-
     # Forms, history and restore -------------------------------------------------
-
-    def get_readonly_fields(self, request, obj=None):
-        return _with_workflow_fields(self.model, super().get_readonly_fields(request, obj))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -201,15 +201,6 @@ def _prefixed(condition, prefix):
     return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
-def _prefixed(condition, prefix):
-    """A Q on a related record as a Q on the rows that link to it through ``prefix``."""
-    children = [
-        (prefix + child[0], child[1]) if isinstance(child, tuple) else _prefixed(child, prefix)
-        for child in condition.children
-    ]
-    return Q(*children, _connector=condition.connector, _negated=condition.negated)
-
-
 def _value_function(column, base_url):
     """What makes the column's value of the values it reads (None: the value read)."""
     if column.url:

@@ -166,34 +166,28 @@ TEMPLATES = [
 WSGI_APPLICATION = "mayoralforum.wsgi.application"
 ASGI_APPLICATION = "mayoralforum.asgi.application"
 
-# Database: an SQLite file in the project unless DATABASE_URL says otherwise.
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
+
+def env_database(name, url):
+    try:
+        return dj_database_url.parse(
+            url,
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
             # Health checks let a worker notice a dropped connection (for example
             # after a PostgreSQL restart) and reconnect instead of failing requests.
             conn_health_checks=True,
         )
-    }
-except ValueError as exc:
-    raise ImproperlyConfigured(f"DATABASE_URL could not be understood: {exc}") from None
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} could not be understood: {exc}") from None
+
+
+# Database: an SQLite file in the project unless DATABASE_URL says otherwise.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASES = {"default": env_database("DATABASE_URL", DATABASE_URL)}
 # A PostgreSQL streaming replica for the reads of anonymous public pages and the API
 # (core.replica); every write and every logged-in page uses the primary.
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
-    try:
-        DATABASES["replica"] = dj_database_url.parse(
-            DATABASE_REPLICA_URL,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-            conn_health_checks=True,
-        )
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f"DATABASE_REPLICA_URL could not be understood: {exc}"
-        ) from None
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", DATABASE_REPLICA_URL)
     # Tests run both aliases on the one test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.replica.ReadReplicaRouter"]

@@ -249,10 +249,7 @@ def forums_over_time():
         for row in rows:
             row["bar"] = "0"
     # Each bar counts different cities' visits: a share of their sum means nothing.
-    for row in chart["rows"]:
-        row["share"] = ""
-    chart["hide_share"] = True
-    return chart
+    return _without_shares(chart)
 
 
 def _awaiting_sentence(awaiting):

@@ -410,9 +410,7 @@ class Command(BaseCommand):
                         source_citation=MARKER,
                     )
                 )
-            RelocationAgreement.objects.bulk_create(agreements)
-            key = RelocationAgreement._meta.verbose_name_plural
-            self.counts[key] = self.counts.get(key, 0) + size
+            self.bulk(RelocationAgreement, agreements)
             self.transfers(agreements, transfers_each)
 
     def transfers(self, agreements, transfers_each):

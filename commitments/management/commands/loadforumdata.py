@@ -28,6 +28,7 @@ from commitments.models import (
     RelocationAgreement,
 )
 from core.dates import DatePrecision
+from core.dates import parse_iso_partial_date as partial_date
 from core.loading import RecordLoader, label
 from forums.models import (
     FigureClaim,
@@ -495,15 +496,6 @@ def read_local_actions(path=LOCAL_ACTIONS):
     data.setdefault("city", [])
     data.setdefault("item", [])
     return data
-
-
-def partial_date(text):
-    """A date the page gives as "2016", "2016-03" or "2016-03-16", with its precision."""
-    if not text:
-        return None, DatePrecision.DAY
-    parts = [int(part) for part in str(text).split("-")]
-    precision = (DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY)[len(parts) - 1]
-    return datetime.date(*(parts + [1] * (3 - len(parts)))), precision
 
 
 def citation_of(source):
