@@ -307,17 +307,7 @@ class Command(BaseCommand):
 
     def commitment_links(self, commitments):
         rng = self.rng
-        themes = Commitment.themes.through
-        self.bulk(
-            themes,
-            [
-                themes(commitment_id=commitment.pk, theme_id=theme_id)
-                for commitment in commitments
-                for theme_id in rng.sample(
-                    self.theme_ids, k=min(len(self.theme_ids), rng.randint(1, 3))
-                )
-            ],
-        )
+        self.links(Commitment.themes, commitments, self.theme_ids, 1, 3)
         # One in twenty is a joint commitment, with one or two partner cities.
         partners = []
         for commitment in commitments:
@@ -333,17 +323,19 @@ class Command(BaseCommand):
                     for city_id in others[: rng.randint(1, 2)]
                 ]
         self.bulk(CommitmentPartner, partners)
-        if not self.framework_item_ids:
-            return
-        items = Commitment.framework_items.through
+        self.links(Commitment.framework_items, commitments, self.framework_item_ids, 0, 2)
+
+    def links(self, relation, commitments, ids, fewest, most):
+        """Each commitment linked through the many-to-many ``relation`` to ``fewest`` to
+        ``most`` of the records ``ids`` (as many as there are, if fewer)."""
+        rng, field, link = self.rng, relation.field, relation.through
+        mine, theirs = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
         self.bulk(
-            items,
+            link,
             [
-                items(commitment_id=commitment.pk, frameworkitem_id=item_id)
+                link(**{mine: commitment.pk, theirs: other})
                 for commitment in commitments
-                for item_id in rng.sample(
-                    self.framework_item_ids, k=min(len(self.framework_item_ids), rng.randint(0, 2))
-                )
+                for other in rng.sample(ids, k=min(len(ids), rng.randint(fewest, most)))
             ],
         )
 
