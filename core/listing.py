@@ -93,9 +93,9 @@ class Column:
     (``Q(publication_state=...)`` for ``"commitments__pk"``), narrows them.
 
     ``url``: the name of the URL of the row's page; the value is that page's absolute
-    URL, for the first value read (``reverse()`` runs once per download), followed by
-    ``fragment`` formatted with the second value read, if any. ``absolute_url``: the
-    value is a path on the site, given with the site's address in front.
+    URL (``reverse()`` of the first value read), followed by ``fragment`` formatted
+    with the second value read, if any. ``absolute_url``: the value is a path on the
+    site, given with the site's address in front.
 
     ``type``, ``description`` and ``example`` document it in the data dictionary
     (/data/) and in the descriptor of a data release; left empty, the dictionary

@@ -53,8 +53,8 @@ class PublicCacheMiddleware:
       not before it) answers 304, as Django's ConditionalGetMiddleware would.
     - The ETag is the hash of the page as rendered (Django's ``set_response_etag``),
       whether the page comes from the view or from the page cache, which keeps it
-      with the page; the compressed copy carries it weak (see PageCacheMiddleware).
-      So one page has one validator however and wherever it was answered.
+      with the page; nginx, which compresses the page, sends it weak. So one page has
+      one validator however and wherever it was answered.
     - A response to a logged-in user, or one that sets a cookie, gets
       ``private, no-store``. A page with a POST form carries a CSRF token, and
       using the token makes Django (re)set the CSRF cookie, so such a page is
