@@ -111,8 +111,8 @@ class DownloadRows:
                         ]
                         for row in chunk
                     ]
+                    keys = [row[self.key] for row in chunk] if self.many else None
                     for position, related in self.many:
-                        keys = [r[self.key] for r in chunk]
                         for row, items in zip(values, related.of(keys), strict=True):
                             row[position] = items
                     yield values

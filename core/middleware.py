@@ -151,7 +151,7 @@ class PageCacheMiddleware:
         key = f"kept:{version}:{self._key(request)}"
         entry = _cache_get(key)
         if entry is not None:
-            return self._answer(entry, request)
+            return self._answer(entry)
         response = self.get_response(request)
         if self._may_store(request, response):
             # The ETag is taken here, from the page as rendered, and kept with it: a hit
@@ -203,7 +203,7 @@ class PageCacheMiddleware:
         ]
         return hashlib.sha256("\n".join(str(p) for p in parts).encode()).hexdigest()
 
-    def _answer(self, entry, request):
+    def _answer(self, entry):
         content, headers = entry
         response = HttpResponse(content)
         for name, value in headers:

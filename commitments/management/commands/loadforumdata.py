@@ -27,7 +27,6 @@ from commitments.models import (
     ProgressUpdate,
     RelocationAgreement,
 )
-from core.dates import DatePrecision
 from core.dates import parse_iso_partial_date as partial_date
 from core.loading import RecordLoader, label
 from forums.models import (
@@ -213,7 +212,8 @@ class Command(BaseCommand):
 
         forums = {}
         for data in shipped["forum"]:
-            start, _ = partial_date(data["start"])
+            # The end, if any, is as precise as the start (Forum.date_precision).
+            start, precision = partial_date(data["start"])
             end, _ = partial_date(data.get("end"))
             forum = forums[data["slug"]] = record(
                 Forum,
@@ -226,7 +226,7 @@ class Command(BaseCommand):
                     "host_city": cities[data["host"]],
                     "start_date": start,
                     "end_date": end,
-                    "date_precision": DatePrecision.DAY,
+                    "date_precision": precision,
                     **self.sourced(data["source"]),
                 },
             )
